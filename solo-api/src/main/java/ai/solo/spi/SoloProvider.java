@@ -1,0 +1,75 @@
+package ai.solo.spi;
+
+import ai.solo.ModelOptions;
+import ai.solo.SoloConfig;
+import ai.solo.SoloModel;
+import ai.solo.image.ImagePatcher;
+import ai.solo.io.Tensor;
+import ai.solo.text.SoloTokenizer;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Service-provider interface of an SDK implementation. {@code solo-impl} registers one in
+ * {@code META-INF/services/ai.solo.spi.SoloProvider}; application code never calls it
+ * directly but goes through the static factories of the API types ({@link SoloModel#load},
+ * {@link ImagePatcher#builder()}, {@link SoloTokenizer#load}).
+ *
+ * <p>Implementations must be thread-safe and have a public no-argument constructor.
+ */
+public interface SoloProvider {
+
+    /** @return a short name of this implementation, for logs and error messages */
+    String name();
+
+    /**
+     * @param dir checkpoint folder with {@code config.json} and safetensors weights
+     * @param options device and precision
+     * @return the loaded model
+     */
+    SoloModel load(Path dir, ModelOptions options);
+
+    /**
+     * @param config the model shape
+     * @param seed seed of the random initial weights
+     * @param options device and precision
+     * @return a freshly initialised model
+     */
+    SoloModel create(SoloConfig config, long seed, ModelOptions options);
+
+    /**
+     * @param settings validated patch size, resolution and pixel limits
+     * @return an image patcher with those settings
+     */
+    ImagePatcher imagePatcher(ImagePatcher.Settings settings);
+
+    /**
+     * @param path a {@code tokenizer.json} file or a folder holding one
+     * @return the tokenizer with SOLO's vision tokens present
+     */
+    SoloTokenizer loadTokenizer(Path path);
+
+    /**
+     * @param file a Hugging Face {@code config.json}
+     * @return the parsed config
+     */
+    SoloConfig readConfig(Path file);
+
+    /**
+     * @param config the config to write
+     * @param file destination, replaced atomically
+     */
+    void writeConfig(SoloConfig config, Path file);
+
+    /**
+     * @param file a safetensors file
+     * @return its tensors, in file order
+     */
+    Map<String, Tensor> readTensors(Path file);
+
+    /**
+     * @param file destination, replaced atomically
+     * @param tensors tensors in write order
+     */
+    void writeTensors(Path file, Map<String, Tensor> tensors);
+}

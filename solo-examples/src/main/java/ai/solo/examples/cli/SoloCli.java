@@ -1,0 +1,75 @@
+package ai.solo.examples.cli;
+
+import ai.solo.SoloException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code solo} command-line tool. Errors print one line and exit non-zero; {@code --verbose}
+ * adds the stack trace.
+ *
+ * <pre>
+ * solo patchify --image cat.jpg --out patches.safetensors --png grid.png
+ * solo logits --model DIR --input in.safetensors --out out.safetensors
+ * solo info --model DIR
+ * </pre>
+ */
+@Command(name = "solo", mixinStandardHelpOptions = true, version = "solo 0.1.0",
+        description = "Run SOLO, the single-transformer vision-language model, from the command line.",
+        subcommands = {PatchifyCommand.class, LogitsCommand.class, InfoCommand.class, DemoCommand.class})
+public final class SoloCli implements Runnable {
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /**
+     * @param args command-line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs the CLI without exiting the JVM, for tests and embedding.
+     *
+     * @param args command-line arguments
+     * @param out standard output
+     * @param err standard error
+     * @return the exit code: 0 success, 1 failure, 2 usage error
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            // the CPU engine ships inside the jar: never try to download one at run time
+            System.setProperty("ai.djl.offline", "true");
+        }
+        CommandLine cli = new CommandLine(new SoloCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean verbose = parseResult.hasMatchedOption("--verbose");
+            String message = e instanceof SoloException || e instanceof java.io.UncheckedIOException
+                    ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            commandLine.getErr().println("solo: error: " + message);
+            if (verbose) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().flush();
+            return 1;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,71 @@
+package ai.solo.impl;
+
+import ai.solo.ModelOptions;
+import ai.solo.SoloConfig;
+import ai.solo.SoloModel;
+import ai.solo.image.ImagePatcher;
+import ai.solo.io.Tensor;
+import ai.solo.impl.config.ConfigCodec;
+import ai.solo.impl.image.DefaultImagePatcher;
+import ai.solo.impl.io.HeapTensors;
+import ai.solo.impl.model.DjlSoloModel;
+import ai.solo.impl.text.HfSoloTokenizer;
+import ai.solo.spi.SoloProvider;
+import ai.solo.text.SoloTokenizer;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The SDK implementation on DJL's PyTorch engine, registered in
+ * {@code META-INF/services/ai.solo.spi.SoloProvider}. Stateless and thread-safe.
+ */
+public final class DjlSoloProvider implements SoloProvider {
+
+    /** Name for {@code -Dsolo.provider}. */
+    public static final String NAME = "djl-pytorch";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public SoloModel load(Path dir, ModelOptions options) {
+        return DjlSoloModel.load(dir, options);
+    }
+
+    @Override
+    public SoloModel create(SoloConfig config, long seed, ModelOptions options) {
+        return DjlSoloModel.create(config, seed, options);
+    }
+
+    @Override
+    public ImagePatcher imagePatcher(ImagePatcher.Settings settings) {
+        return new DefaultImagePatcher(settings);
+    }
+
+    @Override
+    public SoloTokenizer loadTokenizer(Path path) {
+        return HfSoloTokenizer.load(path);
+    }
+
+    @Override
+    public SoloConfig readConfig(Path file) {
+        return ConfigCodec.read(file);
+    }
+
+    @Override
+    public void writeConfig(SoloConfig config, Path file) {
+        ConfigCodec.write(config, file);
+    }
+
+    @Override
+    public Map<String, Tensor> readTensors(Path file) {
+        return HeapTensors.read(file);
+    }
+
+    @Override
+    public void writeTensors(Path file, Map<String, Tensor> tensors) {
+        HeapTensors.write(file, tensors);
+    }
+}

@@ -1,0 +1,2 @@
+/** Hugging Face {@code config.json} mapping for {@link ai.solo.SoloConfig}. */
+package ai.solo.impl.config;

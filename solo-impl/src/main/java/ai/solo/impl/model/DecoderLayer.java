@@ -1,0 +1,89 @@
+package ai.solo.impl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.solo.SoloConfig;
+
+/**
+ * One Mistral decoder block: pre-norm grouped-query attention with rotary positions, then a
+ * pre-norm SwiGLU MLP, each added to the residual stream.
+ *
+ * <p>Query heads are grouped by the key/value head they share and multiplied against it in one
+ * batched matmul, so key/value heads are never copied {@code num_heads / num_kv_heads} times.
+ */
+final class DecoderLayer {
+    private final NDArray inputNorm; // [hidden]
+    private final NDArray wq; // [heads * head_dim, hidden]
+    private final NDArray wk; // [kv_heads * head_dim, hidden]
+    private final NDArray wv; // [kv_heads * head_dim, hidden]
+    private final NDArray wo; // [hidden, heads * head_dim]
+    private final NDArray postAttentionNorm; // [hidden]
+    private final NDArray wGate; // [ffn, hidden]
+    private final NDArray wUp; // [ffn, hidden]
+    private final NDArray wDown; // [hidden, ffn]
+    private final int heads;
+    private final int kvHeads;
+    private final int headDim;
+    private final float eps;
+    private final float scale;
+
+    DecoderLayer(ModelWeights weights, int layer, SoloConfig config) {
+        inputNorm = weights.get(TensorNames.inputNorm(layer));
+        wq = weights.get(TensorNames.qProj(layer));
+        wk = weights.get(TensorNames.kProj(layer));
+        wv = weights.get(TensorNames.vProj(layer));
+        wo = weights.get(TensorNames.oProj(layer));
+        postAttentionNorm = weights.get(TensorNames.postAttentionNorm(layer));
+        wGate = weights.get(TensorNames.gateProj(layer));
+        wUp = weights.get(TensorNames.upProj(layer));
+        wDown = weights.get(TensorNames.downProj(layer));
+        heads = config.numAttentionHeads();
+        kvHeads = config.numKeyValueHeads();
+        headDim = config.headDim();
+        eps = (float) config.rmsNormEps();
+        scale = (float) (1.0 / Math.sqrt(headDim));
+    }
+
+    /**
+     * @param x residual stream {@code [B, T, hidden]}
+     * @param context rotary tables and attention mask of this batch
+     * @return the updated residual stream {@code [B, T, hidden]}
+     */
+    NDArray forward(NDArray x, AttentionContext context) {
+        NDArray h = x.add(attention(RmsNorm.apply(x, inputNorm, eps), context));
+        NDArray normed = RmsNorm.apply(h, postAttentionNorm, eps);
+        NDArray mlp = Ops.linear(Ops.silu(Ops.linear(normed, wGate)).mul(Ops.linear(normed, wUp)), wDown);
+        return h.add(mlp);
+    }
+
+    private NDArray attention(NDArray x, AttentionContext context) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        int group = heads / kvHeads;
+        NDArray q = Ops.linear(x, wq).reshape(b, t, heads, headDim);
+        NDArray k = Ops.linear(x, wk).reshape(b, t, kvHeads, headDim);
+        NDArray v = Ops.linear(x, wv).reshape(b, t, kvHeads, headDim);
+        q = RotaryEmbedding.apply(q, context.cos(), context.sin());
+        k = RotaryEmbedding.apply(k, context.cos(), context.sin());
+
+        // [B, T, kv, group, d] -> [B, kv, group * T, d]: the query heads sharing one kv head
+        NDArray qg = q.reshape(b, t, kvHeads, group, headDim).transpose(0, 2, 3, 1, 4)
+                .reshape(b, kvHeads, group * t, headDim);
+        NDArray kt = k.transpose(0, 2, 3, 1); // [B, kv, d, T]
+        NDArray vt = v.transpose(0, 2, 1, 3); // [B, kv, T, d]
+
+        NDArray scores = qg.matMul(kt).toType(DataType.FLOAT32, false)
+                .reshape(b, kvHeads, group, t, t).mul(scale).add(context.mask());
+        NDArray probs = scores.softmax(-1);
+        if (x.getDataType() != DataType.FLOAT32) {
+            probs = probs.toType(x.getDataType(), false);
+        }
+        NDArray out = probs.reshape(b, kvHeads, group * t, t).matMul(vt) // [B, kv, group * T, d]
+                .reshape(b, kvHeads, group, t, headDim)
+                .transpose(0, 3, 1, 2, 4) // [B, T, kv, group, d]
+                .reshape(b, t, (long) heads * headDim);
+        return Ops.linear(out, wo);
+    }
+}

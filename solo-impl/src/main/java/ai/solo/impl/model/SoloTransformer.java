@@ -1,0 +1,126 @@
+package ai.solo.impl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.solo.InvalidInputException;
+import ai.solo.ModelBatch;
+import ai.solo.SoloConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SOLO network in its three stages: {@link InputEmbedding} (tokens + patches), the
+ * {@link DecoderLayer}s, and the {@link OutputHead}. Holds no state between calls, so it may
+ * run on several threads at once.
+ */
+public final class SoloTransformer {
+    private final SoloConfig config;
+    private final InputEmbedding embedding;
+    private final List<DecoderLayer> layers;
+    private final OutputHead head;
+    private final RotaryEmbedding rope;
+
+    /**
+     * @param config the model shape
+     * @param weights its parameters
+     */
+    public SoloTransformer(SoloConfig config, ModelWeights weights) {
+        this.config = config;
+        this.embedding = new InputEmbedding(weights);
+        List<DecoderLayer> list = new ArrayList<>(config.numHiddenLayers());
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            list.add(new DecoderLayer(weights, i, config));
+        }
+        this.layers = List.copyOf(list);
+        this.head = new OutputHead(weights, config);
+        this.rope = new RotaryEmbedding(config.headDim(), config.ropeTheta());
+    }
+
+    /**
+     * Runs the whole network. Every array it creates is attached to {@code manager}.
+     *
+     * @param batch the inputs, validated against the config before any native work
+     * @param manager scope for inputs and intermediates; the caller closes it
+     * @return float32 logits {@code [B, T, vocab]}
+     */
+    public NDArray forward(ModelBatch batch, NDManager manager) {
+        validate(batch);
+        int b = batch.batchSize();
+        int t = batch.seqLen();
+        NDArray ids = manager.create(toLongs(batch.inputIds()), new Shape(b, t));
+        NDArray patchRows = null;
+        NDArray patches = null;
+        if (batch.patchCount() > 0) {
+            long none = batch.patchCount();
+            long[] rows = new long[batch.patchIndices().length];
+            for (int i = 0; i < rows.length; i++) {
+                int p = batch.patchIndices()[i];
+                rows[i] = p < 0 ? none : p;
+            }
+            patchRows = manager.create(rows);
+            patches = manager.create(batch.patches(), new Shape(batch.patchCount(), batch.patchDim()));
+        }
+        NDArray positions = manager.create(toLongs(positions(batch)), new Shape(b, t));
+        NDArray[] cosSin = rope.tables(positions, embedding.dataType());
+        NDArray mask = AttentionMask.build(manager, b, t, batch.attentionMask(), config.slidingWindow());
+        AttentionContext context = new AttentionContext(cosSin[0], cosSin[1], mask);
+
+        NDArray x = embedding.forward(ids, patchRows, patches);
+        for (DecoderLayer layer : layers) {
+            x = layer.forward(x, context);
+        }
+        return head.forward(x);
+    }
+
+    /** @return the model shape */
+    public SoloConfig config() {
+        return config;
+    }
+
+    /**
+     * Position ids as given, or counted from 0 over each sequence's real tokens, so that both
+     * left and right padding give every real token its index among real tokens.
+     */
+    static int[] positions(ModelBatch batch) {
+        if (batch.positionIds() != null) {
+            return batch.positionIds();
+        }
+        int[] out = new int[batch.inputIds().length];
+        for (int s = 0; s < batch.batchSize(); s++) {
+            int next = 0;
+            for (int i = s * batch.seqLen(); i < (s + 1) * batch.seqLen(); i++) {
+                out[i] = batch.attentionMask()[i] == 1 ? next++ : 0;
+            }
+        }
+        return out;
+    }
+
+    private void validate(ModelBatch batch) {
+        int vocab = config.vocabSize();
+        int[] ids = batch.inputIds();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw new InvalidInputException("inputIds[" + i + "] = " + ids[i] + " is outside the vocabulary [0, " + vocab + ")");
+            }
+        }
+        if (batch.patchCount() > 0 && batch.patchDim() != config.patchDim()) {
+            throw new InvalidInputException("patches have " + batch.patchDim() + " values each, the model's patch size "
+                    + config.visionPatchSize() + " needs " + config.patchDim());
+        }
+    }
+
+    private static long[] toLongs(int[] values) {
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    /** @return the type activations are computed in */
+    public DataType dataType() {
+        return embedding.dataType();
+    }
+}

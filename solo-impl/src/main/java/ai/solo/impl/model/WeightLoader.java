@@ -1,0 +1,119 @@
+package ai.solo.impl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.solo.CheckpointException;
+import ai.solo.SoloConfig;
+import ai.solo.impl.io.DType;
+import ai.solo.impl.io.SafetensorsCheckpoint;
+import ai.solo.impl.io.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves checkpoint tensors from memory-mapped safetensors into engine memory, checking each
+ * name and shape before anything is allocated for it.
+ *
+ * <p>F32 and F16 tensors go straight from the mapping to the engine (one native copy, none on
+ * the Java heap). BF16 and F64 are converted to float32 in bounded chunks, because the engine
+ * must never see bfloat16.
+ */
+public final class WeightLoader {
+    private static final Logger logger = LoggerFactory.getLogger(WeightLoader.class);
+
+    /** Elements converted per chunk on the BF16/F64 path: 16 MiB of float32 staging. */
+    private static final int CHUNK = 4 << 20;
+
+    private WeightLoader() {
+    }
+
+    /**
+     * @param checkpoint an opened checkpoint
+     * @param config the shape the tensors must have
+     * @param manager owner of the new arrays
+     * @param type element type to hold the weights in
+     * @return the weights
+     * @throws CheckpointException naming file and tensor on a missing tensor, wrong shape or dtype
+     */
+    public static ModelWeights load(SafetensorsCheckpoint checkpoint, SoloConfig config, NDManager manager,
+            DataType type) {
+        Map<String, long[]> expected = TensorNames.expectedShapes(config);
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            TensorInfo info = checkpoint.info(e.getKey());
+            if (!Arrays.equals(info.shape(), e.getValue())) {
+                throw new CheckpointException(info.file() + ": tensor " + e.getKey() + " has shape "
+                        + Arrays.toString(info.shape()) + ", the config needs " + Arrays.toString(e.getValue()));
+            }
+            if (!info.dtype().isConvertibleToFloat32()) {
+                throw new CheckpointException(info.file() + ": tensor " + e.getKey() + " has dtype "
+                        + info.dtype() + ", expected a floating-point type (F32, F16, BF16, F64)");
+            }
+        }
+        for (String name : checkpoint.names()) {
+            if (!expected.containsKey(name)) {
+                logger.warn("Ignoring tensor {} of the checkpoint: SOLO has no such parameter", name);
+            }
+        }
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        for (String name : expected.keySet()) {
+            NDArray array = read(checkpoint, checkpoint.info(name), manager, type);
+            array.setName(name);
+            tensors.put(name, array);
+        }
+        return new ModelWeights(manager, tensors, config);
+    }
+
+    private static NDArray read(SafetensorsCheckpoint checkpoint, TensorInfo info, NDManager manager, DataType type) {
+        Shape shape = new Shape(info.shape());
+        if (info.dtype() == DType.F32 || info.dtype() == DType.F16) {
+            DataType stored = info.dtype() == DType.F32 ? DataType.FLOAT32 : DataType.FLOAT16;
+            ByteBuffer mapped = checkpoint.data(info.name());
+            // the staged array aliases the read-only mapping; toType(copy) gives the weights their own memory
+            try (NDArray staged = manager.create(mapped, shape, stored)) {
+                return staged.toType(type, true);
+            }
+        }
+        NDArray out = manager.zeros(new Shape(info.elementCount()), type);
+        ByteBuffer staging = ByteBuffer.allocateDirect((int) Math.min(info.elementCount(), CHUNK) * 4)
+                .order(ByteOrder.nativeOrder());
+        long done = 0;
+        long total = info.elementCount();
+        ByteBuffer src = checkpoint.data(info.name());
+        int srcBytes = info.dtype().bytes();
+        while (done < total) {
+            int n = (int) Math.min(CHUNK, total - done);
+            ByteBuffer slice = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            slice.position((int) (done * srcBytes)).limit((int) ((done + n) * srcBytes));
+            staging.clear().limit(n * 4);
+            convert(info, slice.slice().order(ByteOrder.LITTLE_ENDIAN), staging);
+            staging.flip();
+            try (NDArray chunk = manager.create(staging, new Shape(n), DataType.FLOAT32);
+                    NDArray typed = chunk.toType(type, true)) {
+                out.set(new NDIndex("{}:{}", done, done + n), typed);
+            }
+            done += n;
+        }
+        NDArray shaped = out.reshape(shape);
+        if (shaped != out) {
+            out.close();
+        }
+        return shaped;
+    }
+
+    private static void convert(TensorInfo info, ByteBuffer src, ByteBuffer dst) {
+        switch (info.dtype()) {
+            case BF16 -> ai.solo.impl.io.TensorConversions.bf16ToF32(src, dst);
+            case F64 -> ai.solo.impl.io.TensorConversions.f64ToF32(src, dst);
+            default -> throw new CheckpointException(info.file() + ": tensor " + info.name()
+                    + " has unsupported dtype " + info.dtype());
+        }
+    }
+}

@@ -1,0 +1,390 @@
+package ai.solo.impl.text;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.solo.CheckpointException;
+import ai.solo.EngineException;
+import ai.solo.InvalidInputException;
+import ai.solo.text.SoloTokenizer;
+import ai.solo.text.VisionTokens;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link SoloTokenizer} on a Hugging Face {@code tokenizer.json}, run by DJL's binding of the
+ * Rust {@code tokenizers} library.
+ *
+ * <p><b>SOLO's tokens.</b> {@code <vision>}, {@code <vpatch>}, {@code <vrow_sep>},
+ * {@code <vframe_sep>}, {@code </vision>}, {@code <loc_1>} .. {@code <loc_1024>},
+ * {@code <|im_start|>}, {@code <|im_end|>} (1031 tokens, {@link #appendedTokenStrings()}). Those
+ * the file already holds, as added tokens or in {@code model.vocab}, keep their ids. The missing
+ * ones get the ids after the largest id in use, in that order; with Mistral's 32,000 pieces that
+ * is {@code <vision>} = 32000 .. {@code <|im_end|>} = 33030, SOLO-7B's ids, and
+ * {@link #vocabSize()} = 33031. A file holding only some of them keeps those ids and the rest
+ * follow its largest id, so ids already trained stay put.
+ *
+ * <p><b>Encoding</b> adds no {@code <s>} and never yields a SOLO token id: the Hugging Face
+ * tokenizer that encodes does not know them, so {@code "<vision>"} in text becomes ordinary
+ * pieces ({@code ▁<}, {@code vision}, {@code >} with Mistral's). The file's own special tokens
+ * behave as in Hugging Face: {@code "</s>"} written in text encodes to the {@code </s>} id.
+ *
+ * <p><b>Leading space.</b> Mistral's (Llama-style, legacy) tokenizer prepends {@code ▁} to every
+ * string it encodes: {@code encode("x")} is {@code [1318]} ({@code ▁x}), {@code encode(" x")} is
+ * {@code [28705, 1318]} ({@code ▁}, {@code ▁x}), {@code encode("")} is empty. Encoding the parts
+ * of a prompt separately therefore differs from encoding it whole at every join:
+ * {@code encode("[INST] q [/INST]A cat.")} ends in {@code 28741, 5255, 28723} ({@code A}), while
+ * {@code encode("A cat.")} is {@code 330, 5255, 28723} ({@code ▁A}).
+ *
+ * <p><b>Decoding</b> uses a second Hugging Face tokenizer in which the SOLO tokens are special
+ * added tokens, i.e. exactly what transformers does with the saved folder: SOLO tokens render as
+ * their strings, or vanish with {@code <s>}, {@code </s>} and the file's other special tokens when
+ * {@code skipSpecialTokens} is set.
+ *
+ * <p><b>Thread-safety and lifecycle.</b> The Rust tokenizers are immutable after loading and
+ * DJL's encode/decode calls share no mutable Java state, so {@link #encode} and {@link #decode}
+ * may run on many threads at once. {@link #close()} releases both native tokenizers, is safe to
+ * call twice, and must not run while another thread is still encoding or decoding.
+ * {@link #writeTo} works after close.
+ *
+ * <pre>{@code
+ * try (HfSoloTokenizer tokenizer = HfSoloTokenizer.load(Path.of("mistral-tokenizer"))) {
+ *     int[] ids = tokenizer.encode("This is a");          // [851, 349, 264]
+ *     int vision = tokenizer.visionTokens().vision();     // 32000
+ *     tokenizer.writeTo(Path.of("my-solo-checkpoint"));
+ * }
+ * }</pre>
+ */
+public final class HfSoloTokenizer implements SoloTokenizer {
+    private static final Logger logger = LoggerFactory.getLogger(HfSoloTokenizer.class);
+
+    /** File name of a Hugging Face tokenizer. */
+    public static final String TOKENIZER_FILE = "tokenizer.json";
+    /** File name of the transformers tokenizer settings beside it. */
+    public static final String CONFIG_FILE = "tokenizer_config.json";
+
+    private static final String DEFAULT_BOS = "<s>";
+    private static final String DEFAULT_EOS = "</s>";
+
+    // No <s> on encode (SequenceBuilder adds it explicitly); DJL truncates to 512 tokens and pads
+    // by default, neither of which a language model's tokenizer may do.
+    private static final Map<String, String> DJL_OPTIONS =
+            Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
+
+    private final String source;
+    private final HuggingFaceTokenizer encoder;
+    private final HuggingFaceTokenizer decoder;
+    private final byte[] savedJson;
+    private final byte[] savedConfig;
+    private final Map<String, Integer> baseIds;
+    private final Map<String, Integer> appendedIds;
+    private final int[] appendedSorted;
+    private final VisionTokens visionTokens;
+    private final String bosToken;
+    private final String eosToken;
+    private final int bosId;
+    private final int eosId;
+    private final int vocabSize;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private HfSoloTokenizer(TokenizerJson json, HuggingFaceTokenizer encoder, HuggingFaceTokenizer decoder,
+            byte[] savedJson, byte[] savedConfig, String bosToken, String eosToken) {
+        this.source = json.source();
+        this.encoder = encoder;
+        this.decoder = decoder;
+        this.savedJson = savedJson;
+        this.savedConfig = savedConfig;
+        this.baseIds = json.baseIds();
+        this.appendedIds = json.appendedIds();
+        this.appendedSorted = appendedIds.values().stream().mapToInt(Integer::intValue).sorted().toArray();
+        this.visionTokens = json.visionTokens();
+        this.vocabSize = json.vocabSize();
+        this.bosToken = bosToken;
+        this.eosToken = eosToken;
+        this.bosId = tokenId(bosToken).orElse(-1);
+        this.eosId = tokenId(eosToken).orElse(-1);
+    }
+
+    /**
+     * Loads a tokenizer and adds SOLO's tokens where the file lacks them.
+     *
+     * @param path a {@code tokenizer.json} file, or a folder holding one; a
+     *     {@code tokenizer_config.json} beside it, when present, names {@code bos_token} and
+     *     {@code eos_token} (default {@code <s>} and {@code </s>}) and is written back by
+     *     {@link #writeTo}
+     * @return the tokenizer; close it
+     * @throws CheckpointException naming the file if it is missing, not JSON, or not a Hugging
+     *     Face tokenizer (no {@code "model"})
+     */
+    public static HfSoloTokenizer load(Path path) {
+        if (path == null) {
+            throw new InvalidInputException("tokenizer path must not be null");
+        }
+        Path file = Files.isDirectory(path) ? path.resolve(TOKENIZER_FILE) : path;
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException("tokenizer file not found: " + file);
+        }
+        Path configFile = file.resolveSibling(CONFIG_FILE);
+        ObjectNode config = Files.isRegularFile(configFile)
+                ? TokenizerJson.parseObject(read(configFile), configFile.toString())
+                : null;
+        return create(read(file), file.toString(), config);
+    }
+
+    /**
+     * Builds a tokenizer from the text of a {@code tokenizer.json}, without a
+     * {@code tokenizer_config.json}; handy for small synthetic tokenizers in tests.
+     *
+     * @param tokenizerJson the JSON text
+     * @return the tokenizer; close it
+     * @throws CheckpointException if the text is not a Hugging Face tokenizer
+     */
+    public static HfSoloTokenizer fromJson(String tokenizerJson) {
+        if (tokenizerJson == null) {
+            throw new InvalidInputException("tokenizer JSON must not be null");
+        }
+        return create(tokenizerJson.getBytes(StandardCharsets.UTF_8), "tokenizer JSON", null);
+    }
+
+    /**
+     * @return SOLO's appended token strings in the order they are appended: the five vision
+     *     tokens, {@code <loc_1>} .. {@code <loc_1024>}, {@code <|im_start|>}, {@code <|im_end|>}
+     */
+    public static List<String> appendedTokenStrings() {
+        return TokenizerJson.APPENDED;
+    }
+
+    private static HfSoloTokenizer create(byte[] bytes, String source, ObjectNode config) {
+        long start = System.nanoTime();
+        TokenizerJson json = new TokenizerJson(TokenizerJson.parseObject(bytes, source), source);
+        byte[] savedJson = json.savedJson();
+        byte[] savedConfig = config == null ? null : json.savedConfig(config);
+        String bos = TokenizerJson.specialTokenString(config, "bos_token", DEFAULT_BOS);
+        String eos = TokenizerJson.specialTokenString(config, "eos_token", DEFAULT_EOS);
+        HuggingFaceTokenizer encoder = newNative(json.encodingJson(), source);
+        HuggingFaceTokenizer decoder;
+        try {
+            decoder = newNative(savedJson, source);
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+        HfSoloTokenizer tokenizer = new HfSoloTokenizer(json, encoder, decoder, savedJson, savedConfig, bos, eos);
+        int appended = TokenizerJson.APPENDED.size() - json.foundCount();
+        logger.info("Loaded {} in {} ms: {} ids in the file, {} of {} SOLO tokens appended, "
+                + "<vision> = {}, vocabulary size {}", source, (System.nanoTime() - start) / 1_000_000,
+                json.baseVocabSize(), appended, TokenizerJson.APPENDED.size(),
+                tokenizer.visionTokens.vision(), tokenizer.vocabSize);
+        return tokenizer;
+    }
+
+    private static HuggingFaceTokenizer newNative(byte[] json, String source) {
+        try {
+            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), DJL_OPTIONS);
+        } catch (ai.djl.engine.EngineException | UnsatisfiedLinkError e) {
+            throw new EngineException("the Hugging Face tokenizers native library could not be used: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(source + " was rejected by the Hugging Face tokenizers library: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Encodes text with the Hugging Face tokenizer that does not know SOLO's tokens; adds no
+     * {@code <s>}, never truncates or pads.
+     *
+     * @param text any text
+     * @return token ids, none of them a SOLO token
+     * @throws IllegalStateException after {@link #close()}
+     */
+    @Override
+    public int[] encode(String text) {
+        if (text == null) {
+            throw new InvalidInputException("text must not be null");
+        }
+        long[] ids = live(encoder).encode(text, false, false).getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = (int) ids[i];
+        }
+        return out;
+    }
+
+    /**
+     * Decodes ids as transformers decodes them with the saved folder.
+     *
+     * @param ids token ids, each in {@code [0, vocabSize())}
+     * @param skipSpecialTokens drop SOLO's tokens and the file's special tokens ({@code <s>},
+     *     {@code </s>}, {@code <unk>} for Mistral)
+     * @return the text
+     * @throws InvalidInputException naming the first id outside the vocabulary and its position
+     * @throws IllegalStateException after {@link #close()}
+     */
+    @Override
+    public String decode(int[] ids, boolean skipSpecialTokens) {
+        if (ids == null) {
+            throw new InvalidInputException("ids must not be null");
+        }
+        long[] wide = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocabSize) {
+                throw new InvalidInputException("token id " + ids[i] + " at position " + i
+                        + " is outside the vocabulary [0, " + vocabSize + ")");
+            }
+            wide[i] = ids[i];
+        }
+        return live(decoder).decode(wide, skipSpecialTokens);
+    }
+
+    /**
+     * @param token a SOLO token, or a token of the file's {@code model.vocab} or
+     *     {@code added_tokens} such as {@code "</s>"} or {@code "▁This"}
+     * @return its id, or empty when it is not a single token
+     */
+    @Override
+    public OptionalInt tokenId(String token) {
+        if (token == null) {
+            throw new InvalidInputException("token must not be null");
+        }
+        Integer id = appendedIds.get(token);
+        if (id == null) {
+            id = baseIds.get(token);
+        }
+        return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+    }
+
+    /** @return ids of SOLO's five vision tokens in this vocabulary */
+    @Override
+    public VisionTokens visionTokens() {
+        return visionTokens;
+    }
+
+    /** @return the ids of all 1031 SOLO tokens, ascending; a fresh array */
+    @Override
+    public int[] appendedTokenIds() {
+        return appendedSorted.clone();
+    }
+
+    /**
+     * @return id of the {@code bos_token} of tokenizer_config.json, {@code <s>} by default
+     * @throws CheckpointException if the vocabulary has no such token
+     */
+    @Override
+    public int bosTokenId() {
+        if (bosId < 0) {
+            throw new CheckpointException(source + " has no token " + bosToken + " (bos_token)");
+        }
+        return bosId;
+    }
+
+    /**
+     * @return id of the {@code eos_token} of tokenizer_config.json, {@code </s>} by default
+     * @throws CheckpointException if the vocabulary has no such token
+     */
+    @Override
+    public int eosTokenId() {
+        if (eosId < 0) {
+            throw new CheckpointException(source + " has no token " + eosToken + " (eos_token)");
+        }
+        return eosId;
+    }
+
+    /** @return one more than the largest id, SOLO tokens included (33031 for Mistral's file) */
+    @Override
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    /**
+     * Writes {@code tokenizer.json}, with every SOLO token present as a special added token at
+     * its id (so transformers' {@code AutoTokenizer} on the folder gives the same ids), and the
+     * {@code tokenizer_config.json} if one was loaded. Each file is written to a temporary file
+     * in {@code dir} and then moved over the old one, so a reader never sees half a file.
+     *
+     * @param dir destination folder, created if missing
+     * @throws CheckpointException if a file cannot be written
+     */
+    public void writeTo(Path dir) {
+        if (dir == null) {
+            throw new InvalidInputException("destination folder must not be null");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot create folder " + dir + ": " + e.getMessage(), e);
+        }
+        writeAtomically(dir.resolve(TOKENIZER_FILE), savedJson);
+        if (savedConfig != null) {
+            writeAtomically(dir.resolve(CONFIG_FILE), savedConfig);
+        }
+        logger.info("Wrote tokenizer {} to {}", source, dir);
+    }
+
+    /** Releases both native tokenizers; later calls do nothing. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            encoder.close();
+            decoder.close();
+            logger.debug("Closed tokenizer {}", source);
+        }
+    }
+
+    private HuggingFaceTokenizer live(HuggingFaceTokenizer tokenizer) {
+        if (closed.get()) {
+            throw new IllegalStateException("tokenizer " + source + " is closed");
+        }
+        return tokenizer;
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) {
+        // Not Files.createTempFile: it creates the file owner-only (0600) on POSIX, and the moved
+        // file would keep that mode; a checkpoint folder is usually shared.
+        Path temp = target.resolveSibling("." + target.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            CheckpointException failure = new CheckpointException("cannot write " + target + ": " + e.getMessage(), e);
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
+        }
+    }
+}
