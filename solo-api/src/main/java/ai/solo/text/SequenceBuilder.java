@@ -127,6 +127,9 @@ public final class SequenceBuilder {
      * @return this builder
      */
     public SequenceBuilder tokens(int[] tokenIds, boolean target) {
+        if (tokenIds == null) {
+            throw new InvalidInputException("tokenIds must not be null");
+        }
         for (int id : tokenIds) {
             add(id, -1, target);
         }

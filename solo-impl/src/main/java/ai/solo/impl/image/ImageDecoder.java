@@ -2,7 +2,6 @@ package ai.solo.impl.image;
 
 import ai.solo.InvalidInputException;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,7 +192,7 @@ final class ImageDecoder {
         ImageReader reader = reader(format, source);
         List<String> warnings = new ArrayList<>();
         IIOReadWarningListener listener = (r, warning) -> warnings.add(warning);
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
+        try (ImageInputStream in = new ByteArrayImageStream(encoded)) {
             reader.setInput(in, true, true);
             reader.addIIOReadWarningListener(listener);
             int width = reader.getWidth(0);
@@ -211,6 +209,9 @@ final class ImageDecoder {
             return image;
         } catch (InvalidInputException e) {
             throw e;
+        } catch (ByteArrayImageStream.ExhaustedException e) {
+            throw new InvalidInputException(source + " is a truncated or corrupt " + format.displayName + " image: "
+                    + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             // Readers signal truncation with EOFException or IIOException, and buggy inputs with
             // assorted runtime exceptions (array bounds, negative sizes, colour profiles).

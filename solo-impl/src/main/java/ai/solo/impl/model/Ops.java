@@ -1,6 +1,7 @@
 package ai.solo.impl.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 
 /** Single engine calls the blocks share, so each costs one native op rather than several. */
@@ -15,6 +16,19 @@ final class Ops {
      */
     static NDArray linear(NDArray x, NDArray weight) {
         return x.getNDArrayInternal().linear(x, weight, null).singletonOrThrow();
+    }
+
+    /**
+     * An array with storage of its own, in the given type. Needed because an array created from
+     * a direct buffer aliases it, and PyTorch's same-type {@code to()} returns the same storage
+     * even when asked to copy; weights must not outlive a buffer they point into.
+     *
+     * @param staged an array that may alias a buffer
+     * @param type the wanted element type
+     * @return a new array owning its memory
+     */
+    static NDArray ownedCopy(NDArray staged, DataType type) {
+        return staged.getDataType() == type ? staged.duplicate() : staged.toType(type, false);
     }
 
     /**

@@ -55,9 +55,8 @@ public final class WeightInitializer {
         for (int i = 0; i < n; i++) {
             floats.put((float) (random.nextGaussian() * std));
         }
-        // copy out of the Java-owned buffer so the weights live in engine memory only
         try (NDArray staged = manager.create(bytes, shape, DataType.FLOAT32)) {
-            return staged.toType(type, true);
+            return Ops.ownedCopy(staged, type);
         }
     }
 

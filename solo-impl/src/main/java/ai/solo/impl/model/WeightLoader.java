@@ -76,9 +76,9 @@ public final class WeightLoader {
         if (info.dtype() == DType.F32 || info.dtype() == DType.F16) {
             DataType stored = info.dtype() == DType.F32 ? DataType.FLOAT32 : DataType.FLOAT16;
             ByteBuffer mapped = checkpoint.data(info.name());
-            // the staged array aliases the read-only mapping; toType(copy) gives the weights their own memory
+            // the staged array aliases the read-only mapping, which is unmapped once collected
             try (NDArray staged = manager.create(mapped, shape, stored)) {
-                return staged.toType(type, true);
+                return Ops.ownedCopy(staged, type);
             }
         }
         NDArray out = manager.zeros(new Shape(info.elementCount()), type);
@@ -96,7 +96,7 @@ public final class WeightLoader {
             convert(info, slice.slice().order(ByteOrder.LITTLE_ENDIAN), staging);
             staging.flip();
             try (NDArray chunk = manager.create(staging, new Shape(n), DataType.FLOAT32);
-                    NDArray typed = chunk.toType(type, true)) {
+                    NDArray typed = Ops.ownedCopy(chunk, type)) {
                 out.set(new NDIndex("{}:{}", done, done + n), typed);
             }
             done += n;

@@ -1,0 +1,265 @@
+package ai.solo.impl.model;
+
+import static ai.solo.impl.model.TinyModels.batch;
+import static ai.solo.impl.model.TinyModels.maxAbsDiff;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.solo.CheckpointException;
+import ai.solo.EngineException;
+import ai.solo.InvalidInputException;
+import ai.solo.Logits;
+import ai.solo.ModelBatch;
+import ai.solo.ModelOptions;
+import ai.solo.SaveOptions;
+import ai.solo.SoloConfig;
+import ai.solo.SoloModel;
+import ai.solo.TensorType;
+import ai.solo.impl.config.ConfigCodec;
+import ai.solo.impl.io.SafetensorsCheckpoint;
+import ai.solo.impl.io.SafetensorsFile;
+import ai.solo.impl.io.SafetensorsWriter;
+import ai.solo.impl.io.TensorData;
+import ai.solo.impl.io.TensorEntry;
+import ai.solo.impl.io.TensorInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DjlSoloModelTest {
+    private static SoloConfig config;
+    private static DjlSoloModel model;
+    private static ModelBatch input;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void create() {
+        config = TinyModels.config().build();
+        model = DjlSoloModel.create(config, 7, ModelOptions.defaults());
+        input = batch(config, 12, 4, 1);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void logitsHaveBatchLengthVocabShapeAndAreFinite() {
+        Logits logits = model.logits(input);
+
+        assertThat(logits.seqLen()).isEqualTo(12);
+        assertThat(logits.vocabSize()).isEqualTo(300);
+        for (float v : logits.values()) {
+            assertThat(Float.isFinite(v)).isTrue();
+        }
+    }
+
+    @Test
+    void sameSeedGivesSameWeightsAndOtherSeedOthers() {
+        try (DjlSoloModel same = DjlSoloModel.create(config, 7, ModelOptions.defaults());
+                DjlSoloModel other = DjlSoloModel.create(config, 8, ModelOptions.defaults())) {
+            assertThat(same.logits(input).values()).containsExactly(model.logits(input).values());
+            assertThat(maxAbsDiff(other.logits(input).values(), model.logits(input).values())).isGreaterThan(1e-4);
+        }
+    }
+
+    @Test
+    void imagePatchesChangeOnlyPositionsFromTheFirstPatchOn() {
+        ModelBatch noImage = new ModelBatch(1, 12, input.inputIds(), new int[] {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1},
+                new float[0], 0, input.attentionMask(), null);
+
+        Logits with = model.logits(input);
+        Logits without = model.logits(noImage);
+
+        assertThat(maxAbsDiff(with.row(0, 1), without.row(0, 1))).isEqualTo(0.0);
+        assertThat(maxAbsDiff(with.row(0, 2), without.row(0, 2))).isGreaterThan(1e-6);
+    }
+
+    @Test
+    void slidingWindowOnlyChangesPositionsBeyondTheWindow() {
+        SoloConfig windowed = config.toBuilder().slidingWindow(4).build();
+        Path saved = dir.resolve("m");
+        model.save(saved);
+        ConfigCodec.write(windowed, saved.resolve("config.json"));
+        try (DjlSoloModel w = DjlSoloModel.load(saved, ModelOptions.defaults())) {
+            Logits full = model.logits(input);
+            Logits local = w.logits(input);
+            for (int t = 0; t < 4; t++) {
+                assertThat(maxAbsDiff(full.row(0, t), local.row(0, t))).isLessThan(1e-6);
+            }
+            assertThat(maxAbsDiff(full.row(0, 11), local.row(0, 11))).isGreaterThan(1e-6);
+        }
+    }
+
+    @Test
+    void explicitHeadDimAndOtherPatchSizesWork() {
+        SoloConfig odd = TinyModels.config().headDim(16).numAttentionHeads(4).visionPatchSize(2).build();
+        try (DjlSoloModel m = DjlSoloModel.create(odd, 3, ModelOptions.defaults())) {
+            assertThat(m.logits(batch(odd, 9, 3, 2)).vocabSize()).isEqualTo(300);
+        }
+    }
+
+    @Test
+    void saveAndLoadGiveIdenticalLogitsAndKeepConfig() {
+        model.save(dir);
+
+        try (DjlSoloModel loaded = DjlSoloModel.load(dir, ModelOptions.defaults())) {
+            assertThat(loaded.config()).isEqualTo(config);
+            assertThat(loaded.logits(input).values()).containsExactly(model.logits(input).values());
+        }
+    }
+
+    @Test
+    void shardedSaveWritesIndexAndLoadsIdentically() throws Exception {
+        model.save(dir, SaveOptions.defaults().withMaxShardBytes(20_000));
+
+        assertThat(dir.resolve("model.safetensors.index.json")).exists();
+        assertThat(dir.resolve("model.safetensors")).doesNotExist();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.filter(p -> p.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors")).count())
+                    .isGreaterThan(1);
+        }
+        try (DjlSoloModel loaded = DjlSoloModel.load(dir, ModelOptions.defaults())) {
+            assertThat(loaded.logits(input).values()).containsExactly(model.logits(input).values());
+        }
+    }
+
+    @Test
+    void bfloat16CheckpointIsConvertedOnLoad() throws Exception {
+        model.save(dir, SaveOptions.defaults().withWeightType(TensorType.BF16));
+
+        try (SafetensorsFile st = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+            assertThat(st.info(TensorNames.LM_HEAD).dtype().name()).isEqualTo("BF16");
+        }
+        assertThat(ConfigCodec.read(dir.resolve("config.json")).torchDtype()).isEqualTo("bfloat16");
+        try (DjlSoloModel loaded = DjlSoloModel.load(dir, ModelOptions.defaults())) {
+            assertThat(loaded.weights().dataType().name()).isEqualTo("FLOAT32");
+            // bf16 keeps 8 bits of mantissa: weights move by <= 2^-9 relative
+            assertThat(maxAbsDiff(loaded.logits(input).values(), model.logits(input).values())).isLessThan(2e-2);
+        }
+    }
+
+    @Test
+    void float16CheckpointLoadsIntoFloat32AndFloat16Models() {
+        model.save(dir, SaveOptions.defaults().withWeightType(TensorType.F16));
+
+        try (DjlSoloModel f32 = DjlSoloModel.load(dir, ModelOptions.defaults());
+                SoloModel f16 = DjlSoloModel.load(dir, ModelOptions.defaults().withPrecision(ai.solo.Precision.FLOAT16))) {
+            float[] reference = model.logits(input).values();
+            assertThat(maxAbsDiff(f32.logits(input).values(), reference)).isLessThan(5e-3);
+            assertThat(maxAbsDiff(f16.logits(input).values(), reference)).isLessThan(5e-2);
+        }
+    }
+
+    @Test
+    void missingTensorNamesTheTensor() throws Exception {
+        model.save(dir);
+        rewriteWeights(dir, TensorNames.downProj(1), null);
+
+        assertThatThrownBy(() -> DjlSoloModel.load(dir, ModelOptions.defaults()))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(TensorNames.downProj(1));
+    }
+
+    @Test
+    void wrongShapeNamesFileTensorAndBothShapes() throws Exception {
+        model.save(dir);
+        rewriteWeights(dir, TensorNames.EMBED_VISION_PATCH, new long[] {32, 47});
+
+        assertThatThrownBy(() -> DjlSoloModel.load(dir, ModelOptions.defaults()))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("model.safetensors")
+                .hasMessageContaining(TensorNames.EMBED_VISION_PATCH)
+                .hasMessageContaining("[32, 47]")
+                .hasMessageContaining("[32, 48]");
+    }
+
+    @Test
+    void missingFolderAndMissingWeightsAreCheckpointErrors() throws Exception {
+        assertThatThrownBy(() -> DjlSoloModel.load(dir.resolve("absent"), ModelOptions.defaults()))
+                .isInstanceOf(CheckpointException.class);
+        ConfigCodec.write(config, dir.resolve("config.json"));
+        assertThatThrownBy(() -> DjlSoloModel.load(dir, ModelOptions.defaults()))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("model.safetensors");
+    }
+
+    @Test
+    void tokenOutsideVocabularyFailsBeforeNativeWork() {
+        int[] ids = input.inputIds().clone();
+        ids[5] = 300;
+        ModelBatch bad = new ModelBatch(1, 12, ids, input.patchIndices(), input.patches(), input.patchDim(),
+                input.attentionMask(), null);
+
+        assertThatThrownBy(() -> model.logits(bad)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("inputIds[5] = 300");
+    }
+
+    @Test
+    void patchesOfTheWrongSizeAreRefused() {
+        ModelBatch bad = new ModelBatch(1, 3, new int[] {1, 2, 3}, new int[] {-1, 0, -1}, new float[12], 12,
+                new int[] {1, 1, 1}, null);
+
+        assertThatThrownBy(() -> model.logits(bad)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("patch size 4 needs 48");
+    }
+
+    @Test
+    void repeatedForwardPassesDoNotGrowNativeMemory() {
+        model.logits(input);
+        int before = model.weights().manager().getManagedArrays().size();
+        for (int i = 0; i < 20; i++) {
+            model.logits(input);
+        }
+        assertThat(model.weights().manager().getManagedArrays()).hasSize(before);
+    }
+
+    @Test
+    void closingTwiceIsSafeAndUseAfterCloseIsAnError() {
+        DjlSoloModel m = DjlSoloModel.create(config, 1, ModelOptions.defaults());
+        m.close();
+        m.close();
+        assertThatThrownBy(() -> m.logits(input)).isInstanceOf(InvalidInputException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void unknownGpuIsAnEngineError() {
+        assertThatThrownBy(() -> DjlSoloModel.create(config, 1, ModelOptions.defaults().withDevice("gpu:7")))
+                .isInstanceOf(EngineException.class).hasMessageContaining("gpu:7");
+    }
+
+    /** Rewrites model.safetensors without {@code drop}, or with it reshaped to {@code newShape}. */
+    private static void rewriteWeights(Path dir, String name, long[] newShape) throws Exception {
+        Path file = dir.resolve("model.safetensors");
+        List<TensorEntry> entries = new ArrayList<>();
+        try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(dir)) {
+            for (String n : ckpt.names()) {
+                TensorInfo info = ckpt.info(n);
+                if (n.equals(name) && newShape == null) {
+                    continue;
+                }
+                long[] shape = n.equals(name) ? newShape : info.shape();
+                long count = 1;
+                for (long d : shape) {
+                    count *= d;
+                }
+                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) (count * 4));
+                java.nio.ByteBuffer src = ckpt.data(n);
+                src.limit(Math.min(src.limit(), bytes.capacity()));
+                bytes.put(src).rewind();
+                entries.add(new TensorEntry(n, info.dtype(), shape, TensorData.of(bytes)));
+            }
+        }
+        SafetensorsWriter.write(file, entries, Map.of("format", "pt"));
+    }
+}
