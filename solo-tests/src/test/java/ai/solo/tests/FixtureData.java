@@ -1,15 +1,15 @@
 package ai.solo.tests;
 
 import ai.solo.ModelBatch;
-import ai.solo.impl.io.SafetensorsFile;
-import ai.solo.impl.io.TensorInfo;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import ai.solo.io.Tensor;
+import ai.solo.io.TensorFiles;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
- * The golden tensors of {@code shared/fixtures/solo-tiny/expected.safetensors}, read with the
- * SDK's own safetensors reader: the reference implementation's inputs and outputs.
+ * The golden tensors of {@code shared/fixtures/solo-tiny/expected.safetensors}: the reference
+ * implementation's inputs and outputs, read through the public {@link TensorFiles} API.
  */
 final class FixtureData {
     final int[] inputIds; // [T]
@@ -21,16 +21,14 @@ final class FixtureData {
     final int vocab;
 
     private FixtureData(Path file) {
-        try (SafetensorsFile st = SafetensorsFile.open(file)) {
-            inputIds = ints(st, "input_ids");
-            patchIndices = ints(st, "vision_patch_indices");
-            patches = floats(st, "vision_patches");
-            logits = floats(st, "logits");
-            greedyTokens = ints(st, "greedy_tokens");
-            length = inputIds.length;
-            long[] shape = st.info("logits").shape();
-            vocab = (int) shape[2];
-        }
+        Map<String, Tensor> t = TensorFiles.read(file);
+        inputIds = t.get("input_ids").toInts();
+        patchIndices = t.get("vision_patch_indices").toInts();
+        patches = t.get("vision_patches").toFloats();
+        logits = t.get("logits").toFloats();
+        greedyTokens = t.get("greedy_tokens").toInts();
+        length = inputIds.length;
+        vocab = (int) t.get("logits").shape()[2];
     }
 
     static FixtureData load() {
@@ -40,26 +38,7 @@ final class FixtureData {
     /** @return the fixture's inputs as one sequence */
     ModelBatch batch() {
         int[] mask = new int[length];
-        java.util.Arrays.fill(mask, 1);
+        Arrays.fill(mask, 1);
         return new ModelBatch(1, length, inputIds, patchIndices, patches, 3072, mask, null);
-    }
-
-    private static int[] ints(SafetensorsFile st, String name) {
-        TensorInfo info = st.info(name);
-        ByteBuffer b = st.data(name).order(ByteOrder.LITTLE_ENDIAN);
-        int n = (int) info.elementCount();
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = Math.toIntExact(b.getLong(i * 8));
-        }
-        return out;
-    }
-
-    private static float[] floats(SafetensorsFile st, String name) {
-        TensorInfo info = st.info(name);
-        ByteBuffer b = st.data(name).order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[(int) info.elementCount()];
-        b.asFloatBuffer().get(out);
-        return out;
     }
 }

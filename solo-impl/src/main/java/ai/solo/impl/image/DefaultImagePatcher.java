@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link ImagePatcher} of this SDK: decode with {@link ImageDecoder}, convert with {@link
  * RgbConverter}, size with {@link ResizeRule}, resample with {@link PilResampler}, normalise and
- * cut with {@link PatchExtractor}, draw with {@link GridRenderer}.
+ * cut with {@link PatchExtractor}, draw with {@link GridRenderer}; data URLs are unpacked by
+ * {@link DataUrl}.
  *
  * <p>On SOLO-7B's settings and the golden fixture the patch values equal those of the Python
  * reference (Pillow 9.4, torchvision) to the last bit for PNG input. Transparent images differ
@@ -102,7 +103,7 @@ public final class DefaultImagePatcher implements ImagePatcher {
      */
     @Override
     public ImagePatches patchifyDataUrl(String dataUrl) {
-        byte[] encoded = decoder.readDataUrl(dataUrl);
+        byte[] encoded = DataUrl.decode(dataUrl, settings.maxEncodedBytes());
         return fromRgb(RgbConverter.toRgb(decoder.decode(encoded, "data URL image")));
     }
 

@@ -1,19 +1,14 @@
 package ai.solo.impl.image;
 
+import ai.solo.impl.io.AtomicFiles;
 import ai.solo.InvalidInputException;
 import ai.solo.image.ImagePatches;
 import ai.solo.image.PatchGrid;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.UUID;
 import javax.imageio.ImageIO;
 
 /**
@@ -78,40 +73,16 @@ final class GridRenderer {
      *
      * @param image the picture
      * @param pngFile destination; its folder must exist
-     * @throws InvalidInputException naming the file if it cannot be written
+     * @throws ai.solo.SoloException naming the file if it cannot be written
      */
     static void writePng(BufferedImage image, Path pngFile) {
         if (pngFile == null) {
             throw new InvalidInputException("PNG destination must not be null");
         }
-        Path target = pngFile.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
-                if (!ImageIO.write(image, "png", out)) {
-                    throw new IOException("no ImageIO PNG writer");
-                }
+        AtomicFiles.write(pngFile.toAbsolutePath(), out -> {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IOException("no ImageIO PNG writer");
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            deleteQuietly(tmp, e);
-            throw new InvalidInputException("cannot write PNG " + pngFile + ": " + e, e);
-        } catch (RuntimeException e) {
-            deleteQuietly(tmp, e);
-            throw e;
-        }
-    }
-
-    private static void deleteQuietly(Path tmp, Exception failure) {
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException cleanup) {
-            failure.addSuppressed(cleanup);
-        }
+        });
     }
 }

@@ -3,15 +3,11 @@ package ai.solo.impl.image;
 import ai.solo.InvalidInputException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -21,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads encoded images (JPEG, PNG, BMP, GIF, WebP) from bytes, files and data URLs with the
- * ImageIO readers on the class path (TwelveMonkeys adds WebP and CMYK/YCCK JPEG), refusing
- * anything that is not a whole, reasonably sized image.
+ * Reads encoded images (JPEG, PNG, BMP, GIF, WebP) from bytes and files with the
+ * ImageIO readers on the class path, refusing anything that is not a whole, reasonably sized
+ * image. TwelveMonkeys adds WebP and CMYK/YCCK JPEG; plain JPEGs go to the JDK's faster reader
+ * first (see {@link JpegProbe}), and to TwelveMonkeys' if the JDK's cannot read them.
  *
  * <p>Hostile input is met before pixels are allocated: the encoded size is checked first, the
  * format is recognised from its signature (so lenient readers such as WBMP never guess), and
@@ -31,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * decoding (decompression bombs). Truncated files are refused: readers either throw or, for
  * JPEG, decode a partial image and warn, and such warnings are turned into errors instead of
  * gray pixels. Harmless warnings (for instance a missing CMYK colour profile) are only logged.
+ * Readers that keep reading past the end of the data are stopped ({@link ByteArrayImageStream}).
  *
  * <p>Immutable and thread-safe; every call uses its own reader.
  */
@@ -91,6 +89,9 @@ final class ImageDecoder {
             "truncat|premature end|missing eoi|end of (file|stream|data)|unexpected end|\\beof\\b",
             Pattern.CASE_INSENSITIVE);
 
+    /** Where the JDK's own ImageIO readers live. */
+    private static final String JDK_READER_PACKAGE = "com.sun.imageio.plugins.";
+
     private final long maxPixels;
     private final long maxEncodedBytes;
 
@@ -133,39 +134,6 @@ final class ImageDecoder {
     }
 
     /**
-     * @param dataUrl {@code data:image/<type>[;params];base64,<payload>}
-     * @return the decoded payload
-     * @throws InvalidInputException if the URL is not a base64 image data URL or is too large
-     */
-    byte[] readDataUrl(String dataUrl) {
-        if (dataUrl == null) {
-            throw new InvalidInputException("data URL must not be null");
-        }
-        int comma = dataUrl.indexOf(',');
-        String header = comma < 0 ? "" : dataUrl.substring(0, comma).toLowerCase(Locale.ROOT);
-        if (!header.startsWith("data:image/") || !header.endsWith(";base64")) {
-            throw new InvalidInputException("not a base64 image data URL (expected data:image/...;base64,...): "
-                    + abbreviate(dataUrl));
-        }
-        long payloadChars = dataUrl.length() - comma - 1L;
-        if (payloadChars / 4 * 3 > maxEncodedBytes) {
-            throw new InvalidInputException("data URL holds about " + payloadChars / 4 * 3
-                    + " bytes, more than the limit of " + maxEncodedBytes + " (maxEncodedBytes)");
-        }
-        String payload = dataUrl.substring(comma + 1);
-        try {
-            // Line breaks and spaces are common in pasted or wrapped data URLs; anything else
-            // outside the alphabet is an error rather than silently skipped.
-            String clean = stripWhitespace(payload);
-            Base64.Decoder decoder = clean.indexOf('-') >= 0 || clean.indexOf('_') >= 0
-                    ? Base64.getUrlDecoder() : Base64.getDecoder();
-            return decoder.decode(clean.getBytes(StandardCharsets.ISO_8859_1));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("data URL payload is not valid base64: " + e.getMessage(), e);
-        }
-    }
-
-    /**
      * Decodes the first image of {@code encoded}.
      *
      * @param encoded encoded image bytes
@@ -189,7 +157,39 @@ final class ImageDecoder {
             throw new InvalidInputException(source + " is not a JPEG, PNG, BMP, GIF or WebP image (starts with "
                     + hex(encoded, 12) + ")");
         }
-        ImageReader reader = reader(format, source);
+        if (format == Format.WEBP) {
+            checkRiffSize(encoded, source);
+        }
+        List<ImageReader> readers = readers(format, encoded, source);
+        try {
+            for (int i = 0; ; i++) {
+                try {
+                    return read(readers.get(i), encoded, format, source);
+                } catch (ReaderFailure e) {
+                    if (i == readers.size() - 1) {
+                        throw e.error;
+                    }
+                    logger.debug("{}: {} failed, trying the next reader: {}", source,
+                            readers.get(i).getClass().getName(), e.error.getMessage());
+                }
+            }
+        } finally {
+            readers.forEach(ImageReader::dispose);
+        }
+    }
+
+    /** A reader could not decode the image; another reader may still be able to. */
+    private static final class ReaderFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final InvalidInputException error;
+
+        ReaderFailure(InvalidInputException error) {
+            super(error.getMessage(), error, false, false);
+            this.error = error;
+        }
+    }
+
+    private BufferedImage read(ImageReader reader, byte[] encoded, Format format, String source) throws ReaderFailure {
         List<String> warnings = new ArrayList<>();
         IIOReadWarningListener listener = (r, warning) -> warnings.add(warning);
         try (ImageInputStream in = new ByteArrayImageStream(encoded)) {
@@ -215,10 +215,21 @@ final class ImageDecoder {
         } catch (IOException | RuntimeException e) {
             // Readers signal truncation with EOFException or IIOException, and buggy inputs with
             // assorted runtime exceptions (array bounds, negative sizes, colour profiles).
-            throw new InvalidInputException(source + " is not a readable " + format.displayName + " image: "
-                    + describe(e), e);
-        } finally {
-            reader.dispose();
+            throw new ReaderFailure(new InvalidInputException(source + " is not a readable " + format.displayName
+                    + " image: " + describe(e), e));
+        }
+    }
+
+    /**
+     * TwelveMonkeys' WebP reader pads a short lossless bitstream with zeros instead of failing,
+     * so truncation is detected from the RIFF header, which states the file's length.
+     */
+    private static void checkRiffSize(byte[] encoded, String source) {
+        long riffSize = (encoded[4] & 0xFFL) | (encoded[5] & 0xFFL) << 8 | (encoded[6] & 0xFFL) << 16
+                | (encoded[7] & 0xFFL) << 24;
+        if (riffSize + 8 > encoded.length) {
+            throw new InvalidInputException(source + " is a truncated WebP image: the RIFF header announces "
+                    + (riffSize + 8) + " bytes, only " + encoded.length + " are present");
         }
     }
 
@@ -234,14 +245,31 @@ final class ImageDecoder {
         }
     }
 
-    private static ImageReader reader(Format format, String source) {
-        // ImageIO orders providers: TwelveMonkeys' JPEG reader comes before the JDK's.
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName);
-        if (!readers.hasNext()) {
+    /**
+     * The readers to try in turn. ImageIO orders providers so that TwelveMonkeys' JPEG reader
+     * comes first; for plain JPEGs the JDK's reader, which it wraps, is faster and is tried first.
+     */
+    private static List<ImageReader> readers(Format format, byte[] encoded, String source) {
+        List<ImageReader> readers = new ArrayList<>();
+        ImageIO.getImageReadersByFormatName(format.imageIoName).forEachRemaining(readers::add);
+        if (readers.isEmpty()) {
             throw new InvalidInputException(source + " is a " + format.displayName
                     + " image, but no ImageIO reader for it is on the class path");
         }
-        return readers.next();
+        List<ImageReader> chosen = new ArrayList<>(2);
+        if (format == Format.JPEG && JpegProbe.isPlainHuffmanJpeg(encoded)) {
+            readers.stream().filter(r -> r.getClass().getName().startsWith(JDK_READER_PACKAGE)).findFirst()
+                    .ifPresent(chosen::add);
+        }
+        if (chosen.isEmpty() || chosen.get(0) != readers.get(0)) {
+            chosen.add(readers.get(0));
+        }
+        for (ImageReader unused : readers) {
+            if (!chosen.contains(unused)) {
+                unused.dispose();
+            }
+        }
+        return chosen;
     }
 
     /** Warnings that mean pixels are missing, as opposed to metadata or colour-profile notes. */
@@ -259,22 +287,6 @@ final class ImageDecoder {
         return sb.toString();
     }
 
-    private static String stripWhitespace(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (Character.isWhitespace(s.charAt(i))) {
-                StringBuilder sb = new StringBuilder(s.length());
-                for (int j = 0; j < s.length(); j++) {
-                    char c = s.charAt(j);
-                    if (!Character.isWhitespace(c)) {
-                        sb.append(c);
-                    }
-                }
-                return sb.toString();
-            }
-        }
-        return s;
-    }
-
     private static String hex(byte[] b, int max) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < Math.min(b.length, max); i++) {
@@ -284,9 +296,5 @@ final class ImageDecoder {
             sb.append(String.format("%02x", b[i] & 0xFF));
         }
         return sb.toString();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? "'" + s + "'" : "'" + s.substring(0, 40) + "...' (" + s.length() + " chars)";
     }
 }

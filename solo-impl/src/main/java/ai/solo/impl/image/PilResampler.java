@@ -45,32 +45,47 @@ final class PilResampler {
         // Only the source rows that some output row reads need a horizontal pass.
         int firstRow = vertical.start(0);
         int lastRow = vertical.start(outHeight - 1) + vertical.count(outHeight - 1);
+        int rows = lastRow - firstRow;
 
-        int[] pixels = src.pixels();
-        int width = inWidth;
-        int rowOffset = 0;
+        // The intermediate image is planar, one int array per channel and row: the vertical
+        // pass then runs simple loops from index 0, which the JIT vectorises.
+        int[][][] planes; // [3][rows][width]
+        int width;
         if (outWidth != inWidth) {
-            Coefficients horizontal = Coefficients.of(inWidth, outWidth);
-            pixels = resampleRows(pixels, inWidth, firstRow, lastRow - firstRow, horizontal, outWidth);
+            planes = resampleRows(src.pixels(), inWidth, firstRow, rows, Coefficients.of(inWidth, outWidth), outWidth);
             width = outWidth;
-            rowOffset = firstRow;
+        } else {
+            planes = unpack(src.pixels(), inWidth, firstRow, rows);
+            width = inWidth;
         }
+        int[] out;
         if (outHeight != inHeight) {
-            pixels = resampleColumns(pixels, width, rowOffset, vertical, outHeight);
+            out = resampleColumns(planes, width, firstRow, vertical, outHeight);
+        } else {
+            out = pack(planes, width, rows);
         }
-        return new RgbImage(width, outHeight, pixels);
+        return new RgbImage(width, outHeight, out);
     }
 
-    /** Horizontal pass: {@code rows} rows from {@code firstRow} of {@code src} to width {@code outWidth}. */
-    private static int[] resampleRows(int[] src, int inWidth, int firstRow, int rows, Coefficients c, int outWidth) {
-        int[] out = new int[checkedSize(outWidth, rows)];
+    /**
+     * Horizontal pass: {@code rows} rows from {@code firstRow} of packed {@code src} to width
+     * {@code outWidth}, rounded and clipped to 8 bits like Pillow's intermediate image.
+     *
+     * @return {@code [3][rows][outWidth]} R, G and B planes
+     */
+    private static int[][][] resampleRows(int[] src, int inWidth, int firstRow, int rows, Coefficients c,
+            int outWidth) {
+        checkedSize(outWidth, rows);
+        int[][][] planes = new int[3][rows][outWidth];
         int ksize = c.ksize;
         int[] weights = c.weights;
         int[] starts = c.starts;
         int[] counts = c.counts;
         for (int y = 0; y < rows; y++) {
             int inRow = (firstRow + y) * inWidth;
-            int outRow = y * outWidth;
+            int[] outR = planes[0][y];
+            int[] outG = planes[1][y];
+            int[] outB = planes[2][y];
             for (int xx = 0; xx < outWidth; xx++) {
                 int base = inRow + starts[xx];
                 int count = counts[xx];
@@ -85,42 +100,77 @@ final class PilResampler {
                     g += ((p >>> 8) & 0xFF) * k;
                     b += (p & 0xFF) * k;
                 }
-                out[outRow + xx] = (clip8(r) << 16) | (clip8(g) << 8) | clip8(b);
+                outR[xx] = clip8(r);
+                outG[xx] = clip8(g);
+                outB[xx] = clip8(b);
             }
         }
-        return out;
+        return planes;
     }
 
     /**
-     * Vertical pass. Each output row accumulates whole source rows in turn, so memory is read
-     * sequentially; integer sums do not depend on the order, so the result equals Pillow's
-     * pixel-by-pixel loop.
+     * Vertical pass over planes whose first row is source row {@code rowOffset}. Each output row
+     * accumulates whole source rows in turn; integer sums do not depend on the order, so the
+     * result equals Pillow's pixel-by-pixel loop.
      */
-    private static int[] resampleColumns(int[] src, int width, int rowOffset, Coefficients c, int outHeight) {
+    private static int[] resampleColumns(int[][][] planes, int width, int rowOffset, Coefficients c, int outHeight) {
         int[] out = new int[checkedSize(width, outHeight)];
         int[] r = new int[width];
         int[] g = new int[width];
         int[] b = new int[width];
         int ksize = c.ksize;
         for (int yy = 0; yy < outHeight; yy++) {
-            Arrays.fill(r, HALF);
-            Arrays.fill(g, HALF);
-            Arrays.fill(b, HALF);
             int start = c.starts[yy] - rowOffset;
             int count = c.counts[yy];
-            for (int y = 0; y < count; y++) {
-                int k = c.weights[yy * ksize + y];
-                int inRow = (start + y) * width;
-                for (int x = 0; x < width; x++) {
-                    int p = src[inRow + x];
-                    r[x] += ((p >>> 16) & 0xFF) * k;
-                    g[x] += ((p >>> 8) & 0xFF) * k;
-                    b[x] += (p & 0xFF) * k;
-                }
-            }
+            int k0 = yy * ksize;
+            accumulate(planes[0], r, start, count, c.weights, k0);
+            accumulate(planes[1], g, start, count, c.weights, k0);
+            accumulate(planes[2], b, start, count, c.weights, k0);
             int outRow = yy * width;
             for (int x = 0; x < width; x++) {
                 out[outRow + x] = (clip8(r[x]) << 16) | (clip8(g[x]) << 8) | clip8(b[x]);
+            }
+        }
+        return out;
+    }
+
+    private static void accumulate(int[][] plane, int[] acc, int start, int count, int[] weights, int k0) {
+        Arrays.fill(acc, HALF);
+        for (int y = 0; y < count; y++) {
+            int k = weights[k0 + y];
+            int[] row = plane[start + y];
+            for (int x = 0; x < acc.length; x++) {
+                acc[x] += row[x] * k;
+            }
+        }
+    }
+
+    private static int[][][] unpack(int[] src, int width, int firstRow, int rows) {
+        checkedSize(width, rows);
+        int[][][] planes = new int[3][rows][width];
+        for (int y = 0; y < rows; y++) {
+            int in = (firstRow + y) * width;
+            int[] r = planes[0][y];
+            int[] g = planes[1][y];
+            int[] b = planes[2][y];
+            for (int x = 0; x < width; x++) {
+                int p = src[in + x];
+                r[x] = (p >>> 16) & 0xFF;
+                g[x] = (p >>> 8) & 0xFF;
+                b[x] = p & 0xFF;
+            }
+        }
+        return planes;
+    }
+
+    private static int[] pack(int[][][] planes, int width, int rows) {
+        int[] out = new int[width * rows];
+        for (int y = 0; y < rows; y++) {
+            int[] r = planes[0][y];
+            int[] g = planes[1][y];
+            int[] b = planes[2][y];
+            for (int x = 0; x < width; x++) {
+                out[y * width + x] = (r[x] << 16) | (g[x] << 8) | b[x];
             }
         }
         return out;

@@ -1,5 +1,6 @@
 /**
- * SOLO's image preprocessing (SPEC §2): decode ({@link ai.solo.impl.image.ImageDecoder}),
+ * SOLO's image preprocessing (SPEC §2): decode ({@link ai.solo.impl.image.ImageDecoder},
+ * {@link ai.solo.impl.image.DataUrl}),
  * convert to RGB ({@link ai.solo.impl.image.RgbConverter}), plan the target size
  * ({@link ai.solo.impl.image.ResizeRule}), resample bit-exactly like PIL's bilinear
  * {@code Image.resize} ({@link ai.solo.impl.image.PilResampler}), normalise and cut into patches

@@ -1,5 +1,6 @@
 package ai.solo.impl.text;
 
+import ai.solo.impl.io.AtomicFiles;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.solo.CheckpointException;
 import ai.solo.EngineException;
@@ -9,18 +10,12 @@ import ai.solo.text.VisionTokens;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -360,31 +355,6 @@ public final class HfSoloTokenizer implements SoloTokenizer {
     }
 
     private static void writeAtomically(Path target, byte[] bytes) {
-        // Not Files.createTempFile: it creates the file owner-only (0600) on POSIX, and the moved
-        // file would keep that mode; a checkpoint folder is usually shared.
-        Path temp = target.resolveSibling("." + target.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            CheckpointException failure = new CheckpointException("cannot write " + target + ": " + e.getMessage(), e);
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException cleanup) {
-                failure.addSuppressed(cleanup);
-            }
-            throw failure;
-        }
+        AtomicFiles.write(target, out -> out.write(bytes));
     }
 }

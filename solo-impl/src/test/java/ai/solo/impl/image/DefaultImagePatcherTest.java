@@ -3,6 +3,7 @@ package ai.solo.impl.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import ai.solo.InvalidInputException;
 import ai.solo.image.ImagePatcher;
@@ -20,6 +21,7 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +56,7 @@ class DefaultImagePatcherTest {
      * An 8x8 CMYK JPEG (Adobe APP14, no ICC profile) written by Pillow 9.4 from CMYK
      * (0, 255, 255, 0), i.e. pure red.
      */
-    private static final String CMYK_JPEG_RED =
+    static final String CMYK_JPEG_RED =
             "/9j/7gAOQWRvYmUAZAAAAAAA/9sAQwACAQEBAQECAQEBAgICAgIEAwICAgIFBAQDBAYFBgYGBQYGBgcJCAYHCQcGBggLCAkKCgoKCgYI"
             + "CwwLCgwJCgoK/8AAFAgACAAIBEMRAE0RAFkRAEsRAP/EAB8AAAEFAQEBAQEBAAAAAAAAAAABAgMEBQYHCAkKC//EALUQAAIBAwMC"
             + "BAMFBQQEAAABfQECAwAEEQUSITFBBhNRYQcicRQygZGhCCNCscEVUtHwJDNicoIJChYXGBkaJSYnKCkqNDU2Nzg5OkNERUZHSElK"
@@ -199,10 +201,10 @@ class DefaultImagePatcherTest {
         assertThat(fromBytes.grid()).isEqualTo(new PatchGrid(3, 4, 32));
         assertThat(fromBytes.sourceWidth()).isEqualTo(100);
         assertThat(fromBytes.sourceHeight()).isEqualTo(70);
-        assertThat(patcher.patchify(file).values()).containsExactly(fromBytes.values());
-        assertThat(patcher.patchify(source).values()).containsExactly(fromBytes.values());
-        assertThat(patcher.patchifyDataUrl(dataUrl).values()).containsExactly(fromBytes.values());
-        assertThat(patcher.patchifyDataUrl(wrapped).values()).containsExactly(fromBytes.values());
+        assertThat(patcher.patchify(file).values()).isEqualTo(fromBytes.values());
+        assertThat(patcher.patchify(source).values()).isEqualTo(fromBytes.values());
+        assertThat(patcher.patchifyDataUrl(dataUrl).values()).isEqualTo(fromBytes.values());
+        assertThat(patcher.patchifyDataUrl(wrapped).values()).isEqualTo(fromBytes.values());
     }
 
     @Test
@@ -210,7 +212,7 @@ class DefaultImagePatcherTest {
         ImagePatches patches = patcher.patchify(TestImages.patternImage(100, 70));
         RgbImage resized = PilResampler.resize(TestImages.pattern(100, 70), 128, 96);
 
-        assertThat(patches.values()).containsExactly(PatchExtractor.extract(resized, patches.grid()));
+        assertThat(patches.values()).isEqualTo(PatchExtractor.extract(resized, patches.grid()));
     }
 
     @Test
@@ -232,7 +234,7 @@ class DefaultImagePatcherTest {
                 results.add(pool.submit(() -> patcher.patchify(png).values()));
             }
             for (Future<float[]> result : results) {
-                assertThat(result.get()).containsExactly(expected);
+                assertThat(result.get()).isEqualTo(expected);
             }
         } finally {
             pool.shutdownNow();
@@ -322,15 +324,14 @@ class DefaultImagePatcherTest {
 
     @Test
     void refusesGifAndBmpHeadersClaimingTooManyPixels() {
-        ByteBuffer gif = ByteBuffer.allocate(13).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer gif = ByteBuffer.allocate(13).order(ByteOrder.LITTLE_ENDIAN);
         gif.put("GIF89a".getBytes(StandardCharsets.US_ASCII)).putShort((short) 0xFFFF).putShort((short) 0xFFFF);
-        ByteBuffer bmp = ByteBuffer.allocate(54).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bmp = ByteBuffer.allocate(54).order(ByteOrder.LITTLE_ENDIAN);
         bmp.put((byte) 'B').put((byte) 'M').putInt(54).putInt(0).putInt(54)
                 .putInt(40).putInt(50_000).putInt(50_000).putShort((short) 1).putShort((short) 24);
 
         assertThatThrownBy(() -> patcher.patchify(gif.array())).isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> patcher.patchify(bmp.array()))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("maxPixels");
+        assertThatThrownBy(() -> patcher.patchify(bmp.array())).isInstanceOf(InvalidInputException.class);
     }
 
     @Test
@@ -379,7 +380,7 @@ class DefaultImagePatcherTest {
                 Base64.getDecoder().decode(WEBP_3X2_LOSSLESS), Base64.getDecoder().decode(CMYK_JPEG_RED));
         Random random = new Random(42);
 
-        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             for (byte[] original : valid) {
                 for (int trial = 0; trial < 150; trial++) {
                     byte[] corrupted = original.clone();

@@ -84,6 +84,6 @@ class GridRendererTest {
         Path png = tmp.resolve("missing-dir").resolve("grid.png");
 
         assertThatThrownBy(() -> patcher.writeGridPng(patches, png))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("grid.png");
+                .isInstanceOf(ai.solo.SoloException.class).hasMessageContaining("grid.png");
     }
 }

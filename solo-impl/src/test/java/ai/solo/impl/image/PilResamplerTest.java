@@ -1,7 +1,9 @@
 package ai.solo.impl.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +54,7 @@ class PilResamplerTest {
     @Test
     void keepsUniformColourWhenScalingEitherWay() {
         int[] pixels = new int[17 * 9];
-        java.util.Arrays.fill(pixels, 0x10_80_F0);
+        Arrays.fill(pixels, 0x10_80_F0);
         RgbImage flat = new RgbImage(17, 9, pixels);
 
         assertThat(PilResampler.resize(flat, 64, 32).pixels()).containsOnly(0x10_80_F0);
@@ -68,8 +70,7 @@ class PilResamplerTest {
             for (int k = 0; k < c.count(i); k++) {
                 sum += c.weights[i * c.ksize + k];
             }
-            assertThat(sum).isCloseTo(1L << PilResampler.PRECISION_BITS, org.assertj.core.data.Offset.offset(
-                    (long) c.ksize));
+            assertThat(sum).isCloseTo(1L << PilResampler.PRECISION_BITS, within((long) c.ksize));
         }
     }
 
