@@ -48,6 +48,7 @@ public final class SoloCli implements Runnable {
             // the CPU engine ships inside the jar: never try to download one at run time
             System.setProperty("ai.djl.offline", "true");
         }
+        configureLogging(java.util.Arrays.asList(args).contains("--verbose"));
         CommandLine cli = new CommandLine(new SoloCli());
         cli.setOut(out);
         cli.setErr(err);
@@ -69,6 +70,21 @@ public final class SoloCli implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Quiet by default: the CLI prints its own results, library INFO lines and DJL's GPU probe
+     * warnings are noise unless asked for. Must run before the first logger is created.
+     */
+    private static void configureLogging(boolean verbose) {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.ai.djl", verbose ? "info" : "error");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     @Override

@@ -225,6 +225,31 @@ class DjlSoloModelTest {
     }
 
     @Test
+    void concurrentForwardPassesGiveTheSequentialResults() throws Exception {
+        ModelBatch[] inputs = new ModelBatch[8];
+        float[][] expected = new float[inputs.length][];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = batch(config, 6 + i, i % 3, 100 + i);
+            expected[i] = model.logits(inputs[i]).values();
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<float[]>> futures = new ArrayList<>();
+            for (int round = 0; round < 4; round++) {
+                for (ModelBatch b : inputs) {
+                    futures.add(pool.submit(() -> model.logits(b).values()));
+                }
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS))
+                        .containsExactly(expected[i % inputs.length]);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void closingTwiceIsSafeAndUseAfterCloseIsAnError() {
         DjlSoloModel m = DjlSoloModel.create(config, 1, ModelOptions.defaults());
         m.close();
