@@ -17,7 +17,7 @@ public record ModelOptions(String device, Precision precision) {
      * @param precision compute precision of weights and activations
      */
     public ModelOptions {
-        if (device == null || !device.matches("cpu|gpu(:\\d+)?")) {
+        if (device == null || !device.matches("cpu|gpu(:\\d{1,4})?")) {
             throw new InvalidInputException("device must be \"cpu\", \"gpu\" or \"gpu:N\", got " + device);
         }
         if (precision == null) {

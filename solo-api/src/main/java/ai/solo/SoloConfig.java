@@ -27,6 +27,16 @@ import java.util.OptionalInt;
  * <p>Thread-safe (immutable).
  */
 public final class SoloConfig {
+    /**
+     * The {@code config.json} keys that map to fields of this class; every other key lives in
+     * {@link #extra()}.
+     */
+    public static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of("vocab_size", "hidden_size",
+            "intermediate_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim",
+            "rms_norm_eps", "rope_theta", "sliding_window", "max_position_embeddings", "vision_patch_size",
+            "tie_word_embeddings", "bos_token_id", "eos_token_id", "pad_token_id", "hidden_act",
+            "initializer_range", "torch_dtype", "architectures", "model_type");
+
     /** Upper bounds that stop an absurd config before any memory is reserved for it. */
     static final int MAX_LAYERS = 4096;
     static final int MAX_HIDDEN = 1 << 17;
@@ -48,7 +58,7 @@ public final class SoloConfig {
     private final int visionPatchSize;
     private final boolean tieWordEmbeddings;
     private final int bosTokenId;
-    private final int eosTokenId;
+    private final List<Integer> eosTokenIds;
     private final Integer padTokenId;
     private final String hiddenAct;
     private final double initializerRange;
@@ -72,14 +82,14 @@ public final class SoloConfig {
         this.visionPatchSize = b.visionPatchSize;
         this.tieWordEmbeddings = b.tieWordEmbeddings;
         this.bosTokenId = b.bosTokenId;
-        this.eosTokenId = b.eosTokenId;
+        this.eosTokenIds = List.copyOf(b.eosTokenIds);
         this.padTokenId = b.padTokenId;
         this.hiddenAct = b.hiddenAct;
         this.initializerRange = b.initializerRange;
         this.torchDtype = b.torchDtype;
         this.architectures = List.copyOf(b.architectures);
         this.modelType = b.modelType;
-        this.extra = Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
+        this.extra = deepCopy(b.extra);
     }
 
     /** @return a builder with SOLO-7B's numerics (eps 1e-5, theta 1e4, patch 32) and no sizes set */
@@ -209,9 +219,14 @@ public final class SoloConfig {
         return bosTokenId;
     }
 
-    /** @return {@code eos_token_id} */
+    /** @return the first {@code eos_token_id}: the token that ends a sequence */
     public int eosTokenId() {
-        return eosTokenId;
+        return eosTokenIds.get(0);
+    }
+
+    /** @return every {@code eos_token_id} (the field may be a list), the first being {@link #eosTokenId()} */
+    public List<Integer> eosTokenIds() {
+        return eosTokenIds;
     }
 
     /** @return {@code pad_token_id}, empty when the checkpoint names none */
@@ -288,7 +303,7 @@ public final class SoloConfig {
                 && visionPatchSize == c.visionPatchSize
                 && tieWordEmbeddings == c.tieWordEmbeddings
                 && bosTokenId == c.bosTokenId
-                && eosTokenId == c.eosTokenId
+                && eosTokenIds.equals(c.eosTokenIds)
                 && Objects.equals(padTokenId, c.padTokenId)
                 && hiddenAct.equals(c.hiddenAct)
                 && Double.compare(initializerRange, c.initializerRange) == 0
@@ -322,6 +337,26 @@ public final class SoloConfig {
                 + '}';
     }
 
+    /** Immutable deep copy of JSON values, so {@link #extra()} cannot change behind the config's back. */
+    private static Map<String, Object> deepCopy(Map<String, Object> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(k, deepCopyValue(v)));
+        return Collections.unmodifiableMap(out);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object deepCopyValue(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            return deepCopy((Map<String, Object>) m);
+        }
+        if (v instanceof List<?> list) {
+            List<Object> out = new java.util.ArrayList<>(list.size());
+            list.forEach(item -> out.add(deepCopyValue(item)));
+            return Collections.unmodifiableList(out);
+        }
+        return v;
+    }
+
     /**
      * Builds a {@link SoloConfig}. Setters take Hugging Face field meanings; {@link #build()}
      * validates all of them. Not thread-safe.
@@ -341,7 +376,7 @@ public final class SoloConfig {
         private int visionPatchSize = 32;
         private boolean tieWordEmbeddings;
         private int bosTokenId = 1;
-        private int eosTokenId = 2;
+        private List<Integer> eosTokenIds = List.of(2);
         private Integer padTokenId;
         private String hiddenAct = "silu";
         private double initializerRange = 0.02;
@@ -368,7 +403,7 @@ public final class SoloConfig {
             visionPatchSize = c.visionPatchSize;
             tieWordEmbeddings = c.tieWordEmbeddings;
             bosTokenId = c.bosTokenId;
-            eosTokenId = c.eosTokenId;
+            eosTokenIds = c.eosTokenIds;
             padTokenId = c.padTokenId;
             hiddenAct = c.hiddenAct;
             initializerRange = c.initializerRange;
@@ -509,7 +544,16 @@ public final class SoloConfig {
          * @return this builder
          */
         public Builder eosTokenId(int v) {
-            eosTokenId = v;
+            eosTokenIds = List.of(v);
+            return this;
+        }
+
+        /**
+         * @param v every {@code eos_token_id}, the first being the primary one
+         * @return this builder
+         */
+        public Builder eosTokenIds(List<Integer> v) {
+            eosTokenIds = v;
             return this;
         }
 
@@ -575,6 +619,9 @@ public final class SoloConfig {
          * @return this builder
          */
         public Builder extra(String key, Object value) {
+            if (key == null || KNOWN_KEYS.contains(key)) {
+                throw new InvalidInputException("extra(\"" + key + "\") would shadow a config field: use its setter");
+            }
             extra.put(key, value);
             return this;
         }
@@ -617,7 +664,15 @@ public final class SoloConfig {
             range("max_position_embeddings", maxPositionEmbeddings, 1, Integer.MAX_VALUE);
             range("vision_patch_size", visionPatchSize, 1, MAX_PATCH);
             range("bos_token_id", bosTokenId, 0, vocabSize - 1);
-            range("eos_token_id", eosTokenId, 0, vocabSize - 1);
+            if (eosTokenIds == null || eosTokenIds.isEmpty()) {
+                throw new InvalidInputException("eos_token_id must name at least one token");
+            }
+            for (Integer id : eosTokenIds) {
+                if (id == null) {
+                    throw new InvalidInputException("eos_token_id must not contain null");
+                }
+                range("eos_token_id", id, 0, vocabSize - 1);
+            }
             if (padTokenId != null) {
                 range("pad_token_id", padTokenId, 0, vocabSize - 1);
             }

@@ -21,9 +21,9 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * <p>Lifecycle: a model owns native memory for its weights until {@link #close()}. Thread
- * safety: {@link #logits} may be called from several threads at once; {@link #save} must not
- * run concurrently with training.
+ * <p>Lifecycle: a model owns native memory for its weights until {@link #close()}; calls after
+ * close throw {@link IllegalStateException}, and {@code close()} waits for calls in flight.
+ * Thread safety: {@link #logits} and {@link #save} may be called from several threads at once.
  */
 public interface SoloModel extends AutoCloseable {
 
@@ -75,24 +75,28 @@ public interface SoloModel extends AutoCloseable {
     /** @return device and precision */
     ModelOptions options();
 
-    /** @return the tokenizer found in the checkpoint folder, or one attached with {@link #withTokenizer} */
+    /** @return the tokenizer found in the checkpoint folder, or one set with {@link #attachTokenizer} */
     Optional<SoloTokenizer> tokenizer();
 
     /**
-     * Attaches a tokenizer, which {@link #save} then writes next to the weights.
+     * Sets the tokenizer this model uses and {@link #save} writes next to the weights.
      *
-     * @param tokenizer a tokenizer whose vocabulary fits this model
-     * @return this model
+     * <p>Ownership: a tokenizer the model loaded from its folder is closed with the model (or when
+     * replaced here); a tokenizer attached by the caller stays the caller's to close.
+     *
+     * @param tokenizer a tokenizer whose ids all fall inside this model's vocabulary
+     * @throws InvalidInputException if the tokenizer has more ids than the model's vocabulary
      */
-    SoloModel withTokenizer(SoloTokenizer tokenizer);
+    void attachTokenizer(SoloTokenizer tokenizer);
 
     /**
      * Runs the forward pass.
      *
      * @param batch token ids, patches, mask and positions
      * @return logits {@code [B, T, V]} in float32
-     * @throws InvalidInputException if a token id is outside the vocabulary or the patch size
-     *     differs from the model's
+     * @throws InvalidInputException if a token id is outside the vocabulary, the patch size
+     *     differs from the model's, or the batch is longer than {@code max_position_embeddings}
+     *     or its logits would not fit one Java array
      */
     Logits logits(ModelBatch batch);
 

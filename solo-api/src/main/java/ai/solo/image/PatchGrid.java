@@ -24,6 +24,12 @@ public record PatchGrid(int rows, int cols, int patchSize) {
             throw new InvalidInputException("patch grid needs rows, cols and patchSize >= 1, got "
                     + rows + "x" + cols + " of " + patchSize);
         }
+        // every derived size must fit an int, and the patch values one Java array
+        if ((long) rows * cols * 3L * patchSize * patchSize > Integer.MAX_VALUE - 8
+                || (long) rows * patchSize > Integer.MAX_VALUE || (long) cols * patchSize > Integer.MAX_VALUE) {
+            throw new InvalidInputException("patch grid " + rows + "x" + cols + " of " + patchSize
+                    + " pixels is too large");
+        }
     }
 
     /** @return number of patches, {@code rows * cols} */

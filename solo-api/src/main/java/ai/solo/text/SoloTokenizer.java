@@ -12,8 +12,10 @@ import java.util.OptionalInt;
  *
  * <p>Appended tokens are added when the file lacks them, at the ids SOLO-7B uses when the base
  * vocabulary is Mistral's (32,000 pieces: {@code <vision>} = 32000). {@link #encode(String)}
- * never produces an appended id, even for text that literally contains {@code "<vision>"}: the
- * vision tokens enter a sequence only through {@link SequenceBuilder}.
+ * treats all text as text: it never produces an appended id nor a control token such as
+ * {@code <s>} or {@code </s>}, even for text that literally contains {@code "<vision>"} or
+ * {@code "</s>"}, so user content cannot inject structure. Vision and control tokens enter a
+ * sequence only through {@link SequenceBuilder}.
  *
  * <p>Holds native memory: close it. Thread-safe for concurrent encode/decode.
  */
@@ -66,7 +68,16 @@ public interface SoloTokenizer extends AutoCloseable {
     /** @return number of ids, appended tokens included (one more than the largest id) */
     int vocabSize();
 
-    /** Releases native memory; safe to call twice. */
+    /**
+     * Writes this tokenizer into a checkpoint folder ({@code tokenizer.json} with SOLO's tokens
+     * at their ids, and {@code tokenizer_config.json} if one was loaded), each file replaced
+     * atomically, so Hugging Face tooling loading the folder gets the same ids.
+     *
+     * @param dir the checkpoint folder; must exist
+     */
+    void saveTo(Path dir);
+
+    /** Releases native memory; safe to call twice. Encoding after close throws {@link IllegalStateException}. */
     @Override
     void close();
 }

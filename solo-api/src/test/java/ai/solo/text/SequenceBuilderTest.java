@@ -229,6 +229,11 @@ class SequenceBuilderTest {
         }
 
         @Override
+        public void saveTo(java.nio.file.Path dir) {
+            throw new UnsupportedOperationException("a test fake has no files");
+        }
+
+        @Override
         public void close() {
         }
     }

@@ -31,9 +31,9 @@ class EndToEndTest {
 
     @Test
     void imageAndQuestionBecomeSolo7bSequenceAndLogits() {
-        try (SoloModel model = SoloModel.create(tinyWithSolo7bVocabulary(), 3)) {
-            model.withTokenizer(SoloTokenizer.load(Fixtures.mistralTokenizer()));
-            SoloTokenizer tokenizer = model.tokenizer().orElseThrow();
+        try (SoloModel model = SoloModel.create(tinyWithSolo7bVocabulary(), 3);
+                SoloTokenizer tokenizer = SoloTokenizer.load(Fixtures.mistralTokenizer())) {
+            model.attachTokenizer(tokenizer);
             ImagePatches image = ImagePatcher.create().patchify(Fixtures.soloTiny().resolve("image.png"));
 
             TokenSequence seq = SequenceBuilder.create(tokenizer, ImageClose.VISION)
@@ -61,9 +61,13 @@ class EndToEndTest {
 
     @Test
     void savedFolderBringsItsTokenizerBack() {
-        try (SoloModel model = SoloModel.create(tinyWithSolo7bVocabulary(), 3)) {
-            model.withTokenizer(SoloTokenizer.load(Fixtures.mistralTokenizer()));
+        try (SoloModel model = SoloModel.create(tinyWithSolo7bVocabulary(), 3);
+                SoloTokenizer tokenizer = SoloTokenizer.load(Fixtures.mistralTokenizer())) {
+            model.attachTokenizer(tokenizer);
             model.save(dir);
+            // the caller keeps ownership of an attached tokenizer: closing the model leaves it usable
+            model.close();
+            assertThat(tokenizer.encode("This is a")).containsExactly(851, 349, 264);
         }
 
         try (SoloModel loaded = SoloModel.load(dir)) {

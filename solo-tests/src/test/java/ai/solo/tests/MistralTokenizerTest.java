@@ -80,8 +80,26 @@ class MistralTokenizerTest {
     void encodesChatPromptPieces() {
         assertThat(tokenizer.encode("[INST] What is in the picture? [/INST]"))
                 .containsExactly(733, 16289, 28793, 1824, 349, 297, 272, 5754, 28804, 733, 28748, 16289, 28793);
-        // Mistral's own special tokens keep their Hugging Face behaviour in text.
-        assertThat(tokenizer.encode("</s>")).containsExactly(2);
+    }
+
+    @Test
+    void textSpellingMistralsControlTokensEncodesAsOrdinaryPieces() {
+        // User content must not end a turn or start a sequence: "</s>" is text, not EOS.
+        assertThat(tokenizer.encode("</s>")).containsExactly(1867, 28713, 28767);
+        assertThat(tokenizer.encode("<s>")).containsExactly(523, 28713, 28767);
+        assertThat(tokenizer.encode("<unk>")).containsExactly(523, 2060, 28767);
+
+        int[] ids = tokenizer.encode("<s>[INST] hi </s><unk>");
+
+        // ▁< s > [ INST ] ▁hi ▁</ s >< unk >
+        assertThat(ids).containsExactly(523, 28713, 28767, 28792, 16289, 28793, 12014, 1867, 28713, 3409, 2060, 28767);
+        assertThat(IntStream.of(ids)).noneMatch(id -> id == 0 || id == 1 || id == 2);
+        assertThat(tokenizer.decode(ids, false)).isEqualTo("<s>[INST] hi </s><unk>");
+        assertThat(tokenizer.decode(ids, true)).isEqualTo("<s>[INST] hi </s><unk>");
+        // The ids themselves stay known, for SequenceBuilder and decoding.
+        assertThat(tokenizer.tokenId("</s>")).hasValue(2);
+        assertThat(tokenizer.decode(new int[] {1, 851, 349, 264, 2}, false)).isEqualTo("<s> This is a</s>");
+        assertThat(tokenizer.decode(new int[] {1, 851, 349, 264, 2}, true)).isEqualTo("This is a");
     }
 
     @Test
@@ -102,7 +120,7 @@ class MistralTokenizerTest {
 
     @Test
     void savedFolderReloadsWithTheSameIds() throws IOException {
-        tokenizer.writeTo(tmp);
+        tokenizer.saveTo(tmp);
 
         try (HfSoloTokenizer reloaded = HfSoloTokenizer.load(tmp)) {
             assertThat(reloaded.visionTokens()).isEqualTo(tokenizer.visionTokens());
@@ -111,6 +129,7 @@ class MistralTokenizerTest {
             String text = "This is a <vision> test: <|im_start|>user café 😀";
             assertThat(reloaded.encode(text)).isEqualTo(tokenizer.encode(text));
             assertThat(IntStream.of(reloaded.encode(text))).allMatch(id -> id < 32000);
+            assertThat(reloaded.encode("</s>")).isEqualTo(tokenizer.encode("</s>")).doesNotContain(2);
         }
         ObjectMapper mapper = new ObjectMapper();
         JsonNode added = mapper.readTree(tmp.resolve("tokenizer.json").toFile()).get("added_tokens");

@@ -66,7 +66,15 @@ public final class SoloCli implements Runnable {
             commandLine.getErr().flush();
             return 1;
         });
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // an Error escapes picocli's handler; a huge input must still end in one clear line
+            err.println("solo: error: out of memory (" + e.getMessage() + "); give the JVM more with "
+                    + "SOLO_JAVA_OPTS=-Xmx<size> or use a smaller input");
+            code = 1;
+        }
         out.flush();
         err.flush();
         return code;

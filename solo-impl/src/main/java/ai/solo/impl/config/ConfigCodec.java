@@ -30,11 +30,6 @@ public final class ConfigCodec {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
-    private static final List<String> KNOWN = List.of("vocab_size", "hidden_size", "intermediate_size",
-            "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim", "rms_norm_eps",
-            "rope_theta", "sliding_window", "max_position_embeddings", "vision_patch_size",
-            "tie_word_embeddings", "bos_token_id", "eos_token_id", "pad_token_id", "hidden_act",
-            "initializer_range", "torch_dtype", "architectures", "model_type");
 
     private ConfigCodec() {
     }
@@ -108,7 +103,7 @@ public final class ConfigCodec {
         m.put("vision_patch_size", c.visionPatchSize());
         m.put("tie_word_embeddings", c.tieWordEmbeddings());
         m.put("bos_token_id", c.bosTokenId());
-        m.put("eos_token_id", c.eosTokenId());
+        m.put("eos_token_id", c.eosTokenIds().size() == 1 ? c.eosTokenIds().get(0) : c.eosTokenIds());
         m.put("pad_token_id", c.padTokenId().isPresent() ? c.padTokenId().getAsInt() : null);
         m.put("initializer_range", c.initializerRange());
         m.put("torch_dtype", c.torchDtype());
@@ -125,17 +120,20 @@ public final class ConfigCodec {
                 .intermediateSize(f.requiredInt("intermediate_size"))
                 .numHiddenLayers(f.requiredInt("num_hidden_layers"))
                 .numAttentionHeads(heads)
-                // transformers reads a missing num_key_value_heads as plain multi-head attention
-                .numKeyValueHeads(f.optionalInt("num_key_value_heads", heads))
+                // defaults for absent keys are those of the reference SoloConfig/MistralConfig, so a
+                // file reads here as it does in transformers: 8 kv heads unless null (then MHA),
+                // eps 1e-6 (the SoloConfig default; Mistral checkpoints write 1e-5 explicitly)
+                .numKeyValueHeads(m.containsKey("num_key_value_heads") && m.get("num_key_value_heads") == null
+                        ? heads : f.optionalInt("num_key_value_heads", 8))
                 .headDim(f.nullableInt("head_dim", null))
-                .rmsNormEps(f.optionalDouble("rms_norm_eps", 1e-5))
+                .rmsNormEps(f.optionalDouble("rms_norm_eps", 1e-6))
                 .ropeTheta(f.optionalDouble("rope_theta", 10000.0))
                 .slidingWindow(f.nullableInt("sliding_window", 4096))
-                .maxPositionEmbeddings(f.optionalInt("max_position_embeddings", 32768))
+                .maxPositionEmbeddings(f.optionalInt("max_position_embeddings", 4096 * 32))
                 .visionPatchSize(f.optionalInt("vision_patch_size", 32))
                 .tieWordEmbeddings(f.optionalBoolean("tie_word_embeddings", false))
                 .bosTokenId(f.optionalInt("bos_token_id", 1))
-                .eosTokenId(f.firstInt("eos_token_id", 2))
+                .eosTokenIds(f.intList("eos_token_id", List.of(2)))
                 .padTokenId(f.nullableInt("pad_token_id", null))
                 .hiddenAct(f.optionalString("hidden_act", "silu"))
                 .initializerRange(f.optionalDouble("initializer_range", 0.02))
@@ -143,7 +141,7 @@ public final class ConfigCodec {
                 .architectures(f.stringList("architectures", List.of("SoloForCausalLM")))
                 .modelType(f.optionalString("model_type", "mistral"));
         for (Map.Entry<String, Object> e : m.entrySet()) {
-            if (!KNOWN.contains(e.getKey())) {
+            if (!SoloConfig.KNOWN_KEYS.contains(e.getKey())) {
                 b.extra(e.getKey(), e.getValue());
             }
         }
@@ -180,15 +178,22 @@ public final class ConfigCodec {
             return v == null ? null : toInt(key, v);
         }
 
-        int firstInt(String key, int fallback) {
+        List<Integer> intList(String key, List<Integer> fallback) {
             Object v = map.get(key);
-            if (v instanceof List<?> list) {
-                if (list.isEmpty()) {
-                    throw new CheckpointException(file + ": field " + key + " is an empty list");
-                }
-                return toInt(key, list.get(0));
+            if (v == null) {
+                return fallback;
             }
-            return v == null ? fallback : toInt(key, v);
+            if (!(v instanceof List<?> list)) {
+                return List.of(toInt(key, v));
+            }
+            if (list.isEmpty()) {
+                throw new CheckpointException(file + ": field " + key + " is an empty list");
+            }
+            List<Integer> out = new ArrayList<>();
+            for (Object item : list) {
+                out.add(toInt(key, item));
+            }
+            return out;
         }
 
         double optionalDouble(String key, double fallback) {

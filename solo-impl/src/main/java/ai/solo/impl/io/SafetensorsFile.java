@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * cannot fail on a malformed file; only the header is read into the heap.
  *
  * <p>Thread-safety: {@link #data} may be called from several threads. Buffers already returned
- * stay readable after {@link #close()} (the mapping lives until the buffer is garbage collected).
+ * stay readable after {@link #close()} (the mapping lives until the buffer is garbage collected),
+ * but every other use of a closed file except {@link #path()} and {@link #close()} throws
+ * {@link IllegalStateException} naming the file.
  *
  * <pre>{@code
  * try (SafetensorsFile f = SafetensorsFile.open(path)) {
@@ -136,18 +138,26 @@ public final class SafetensorsFile implements AutoCloseable {
         }
     }
 
-    /** @return the path this file was opened from */
+    /** @return the path this file was opened from; usable after {@link #close()} */
     public Path path() {
         return file;
     }
 
-    /** @return every tensor, in header order; unmodifiable */
+    /**
+     * @return every tensor, in header order; unmodifiable
+     * @throws IllegalStateException naming the file if it was closed
+     */
     public Map<String, TensorInfo> tensors() {
+        checkOpen();
         return tensors;
     }
 
-    /** @return the {@code __metadata__} string map, empty if absent; unmodifiable */
+    /**
+     * @return the {@code __metadata__} string map, empty if absent; unmodifiable
+     * @throws IllegalStateException naming the file if it was closed
+     */
     public Map<String, String> metadata() {
+        checkOpen();
         return metadata;
     }
 
@@ -157,8 +167,10 @@ public final class SafetensorsFile implements AutoCloseable {
      * @param name tensor name
      * @return its header entry
      * @throws CheckpointException naming the file if there is no such tensor
+     * @throws IllegalStateException naming the file if it was closed
      */
     public TensorInfo info(String name) {
+        checkOpen();
         TensorInfo info = tensors.get(name);
         if (info == null) {
             throw new CheckpointException(file + ": no tensor '" + name + "' (file has " + tensors.size()
@@ -175,7 +187,7 @@ public final class SafetensorsFile implements AutoCloseable {
      * @return a buffer with position 0 and limit {@code info(name).byteSize()}
      * @throws CheckpointException naming file and tensor if the tensor is missing, larger than
      *     2 GiB (a ByteBuffer's limit), or the mapping fails
-     * @throws IllegalStateException if this file was closed
+     * @throws IllegalStateException naming the file if it was closed
      */
     public ByteBuffer data(String name) {
         TensorInfo info = info(name);
@@ -183,17 +195,32 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new CheckpointException(file + ": tensor '" + name + "': " + info.byteSize()
                     + " bytes do not fit in one ByteBuffer (2 GiB limit)");
         }
-        if (closed.get()) {
-            throw new IllegalStateException(file + " is closed");
+        return map(info, 0, (int) info.byteSize());
+    }
+
+    /**
+     * Maps part of a tensor's bytes, read-only and little-endian: {@code length} bytes from
+     * {@code offset} bytes into the tensor. Lets a range of a tensor larger than 2 GiB be read.
+     *
+     * @param info an entry of this file, from {@link #info}
+     * @param offset bytes into the tensor, {@code 0 <= offset <= info.byteSize() - length}
+     * @param length bytes to map, {@code >= 0}
+     * @throws IllegalStateException naming the file if it was closed
+     */
+    ByteBuffer map(TensorInfo info, long offset, int length) {
+        if (offset < 0 || length < 0 || offset > info.byteSize() - length || !file.equals(info.file())) {
+            throw new IllegalArgumentException(file + ": tensor '" + info.name() + "': bytes [" + offset + ", +"
+                    + length + ") are not inside the tensor's " + info.byteSize() + " bytes in " + info.file());
         }
+        checkOpen();
         try {
-            return channel.map(FileChannel.MapMode.READ_ONLY, info.begin(), info.byteSize())
+            return channel.map(FileChannel.MapMode.READ_ONLY, info.begin() + offset, length)
                     .order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
             if (closed.get()) {
-                throw new IllegalStateException(file + " is closed", e);
+                throw new IllegalStateException(closedMessage(), e);
             }
-            throw new CheckpointException(file + ": tensor '" + name + "': cannot map bytes: " + e, e);
+            throw new CheckpointException(file + ": tensor '" + info.name() + "': cannot map bytes: " + e, e);
         }
     }
 
@@ -208,6 +235,16 @@ public final class SafetensorsFile implements AutoCloseable {
                 logger.warn("Closing {} failed: {}", file, e.toString());
             }
         }
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException(closedMessage());
+        }
+    }
+
+    private String closedMessage() {
+        return "safetensors file " + file + " is closed";
     }
 
     @Override

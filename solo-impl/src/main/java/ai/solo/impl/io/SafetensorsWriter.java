@@ -121,7 +121,17 @@ public final class SafetensorsWriter {
         }
     }
 
-    static void writeFully(WritableByteChannel out, ByteBuffer b) throws IOException {
+    /**
+     * Writes all of {@code b}, from its position to its limit, calling {@code out.write} until
+     * nothing remains; a single {@link WritableByteChannel#write} may write fewer bytes than
+     * asked. The position of {@code b} ends at its limit. For blocking channels (files, sockets
+     * in blocking mode, {@link TensorData} sinks); a non-blocking channel would be spun on.
+     *
+     * @param out the channel to write to; not closed
+     * @param b the bytes to write; heap or direct
+     * @throws IOException if a write fails
+     */
+    public static void writeFully(WritableByteChannel out, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             out.write(b);
         }

@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Crash safety: every file is written atomically ({@link SafetensorsWriter}); the index is
  * written after all shards, so it never names a shard that is not there; files of an earlier
- * save are removed only once the new checkpoint is complete. If the new shard names coincide
- * with the earlier save's, the earlier index is removed before the first shard is replaced, so
- * an interrupted save leaves a folder that fails to open rather than one that silently mixes
- * weights from two saves.
+ * save are removed only once the new checkpoint is complete. Readers (transformers and
+ * {@link SafetensorsCheckpoint#open}) load {@code model.safetensors} when it exists and the
+ * index only otherwise, so an earlier single file keeps being read until a sharded save has
+ * finished, and a new single file is read as soon as it is in place. If the new shard names
+ * coincide with the earlier save's, the earlier index is removed before the first shard is
+ * replaced, so an interrupted save leaves a folder that fails to open (or still reads an earlier
+ * {@code model.safetensors} whole) rather than one that silently mixes weights from two saves.
  */
 public final class ShardedWriter {
 
@@ -111,7 +114,8 @@ public final class ShardedWriter {
     private static List<Path> writeSingle(Path dir, List<TensorEntry> tensors, Map<String, String> meta) {
         Path file = dir.resolve(SafetensorsCheckpoint.SINGLE_FILE);
         SafetensorsWriter.write(file, tensors, meta);
-        // The index goes first: while it exists readers would follow it to the old shards.
+        // Readers now load the new model.safetensors and ignore any old index, so what is left is
+        // clutter. The index goes before the shards so that no index ever names a missing shard.
         delete(dir.resolve(SafetensorsCheckpoint.INDEX_FILE));
         for (Path stale : oldShards(dir)) {
             delete(stale);
@@ -143,8 +147,9 @@ public final class ShardedWriter {
             }
         }
         writeIndex(index, totalSize, weightMap);
-        // Only now is the new checkpoint complete. transformers prefers model.safetensors over
-        // the index, so a stale single file would shadow the new shards: remove it too.
+        // Only now is the new checkpoint complete. Readers (transformers and SafetensorsCheckpoint)
+        // prefer model.safetensors over the index, so a stale single file would shadow the new
+        // shards: remove it first, then the old shards the new index does not name.
         delete(dir.resolve(SafetensorsCheckpoint.SINGLE_FILE));
         for (Path stale : old) {
             if (!paths.contains(stale)) {

@@ -31,11 +31,6 @@ public interface TensorData {
      */
     static TensorData of(ByteBuffer bytes) {
         ByteBuffer view = bytes.duplicate();
-        return out -> {
-            ByteBuffer b = view.duplicate();
-            while (b.hasRemaining()) {
-                out.write(b);
-            }
-        };
+        return out -> SafetensorsWriter.writeFully(out, view.duplicate());
     }
 }

@@ -2,16 +2,19 @@ package ai.solo.impl.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.OptionalInt;
 
 /**
  * The additive attention mask of SPEC §1: query {@code i} sees key {@code j} iff
- * {@code 0 <= i - j < sliding_window} and {@code j} is not padding.
+ * {@code 0 <= i - j < sliding_window} and {@code j} is a real token. Indices are sequence
+ * indices, shared by every row of the batch; padding keys carry index {@code -1}.
  *
- * <p>Blocked entries get a large finite negative rather than {@code -inf}, so a padding query
- * that sees nothing yields a uniform, finite softmax instead of NaN (as transformers does with
- * {@code finfo.min}).
+ * <p>Built on the device from index comparisons, so no {@code T x T} array passes through the
+ * Java heap. Blocked entries get a large finite negative rather than {@code -inf}, so a padding
+ * query that sees nothing yields a uniform, finite softmax instead of NaN (as transformers does
+ * with {@code finfo.min}).
  */
 final class AttentionMask {
     /** Added to blocked scores; finite so fully blocked rows stay NaN-free. */
@@ -22,25 +25,41 @@ final class AttentionMask {
 
     /**
      * @param manager where the mask is created
+     * @param queryStart sequence index of the first query
+     * @param queryLength number of queries Tq
+     * @param keyIndex {@code [B * Tk]}: sequence index of each key, {@code -1} for padding or empty slots
      * @param batch B
-     * @param length T
-     * @param keyMask {@code [B, T]}, 1 for real tokens
      * @param window sliding window, empty for none
-     * @return float32 mask {@code [B, 1, 1, T, T]} broadcastable over grouped heads
+     * @return float32 mask {@code [B, 1, 1, Tq, Tk]} broadcastable over grouped heads
      */
-    static NDArray build(NDManager manager, int batch, int length, int[] keyMask, OptionalInt window) {
-        int w = window.orElse(Integer.MAX_VALUE);
-        float[] mask = new float[Math.multiplyExact(batch, Math.multiplyExact(length, length))];
-        for (int b = 0; b < batch; b++) {
-            int rowBase = b * length;
-            for (int i = 0; i < length; i++) {
-                int base = (rowBase + i) * length;
-                for (int j = 0; j < length; j++) {
-                    boolean visible = j <= i && i - j < w && keyMask[rowBase + j] == 1;
-                    mask[base + j] = visible ? 0f : BLOCKED;
-                }
-            }
+    static NDArray build(NDManager manager, int queryStart, int queryLength, long[] keyIndex, int batch,
+            OptionalInt window) {
+        int keyLength = keyIndex.length / batch;
+        NDArray queries = manager.arange(queryStart, queryStart + queryLength, 1, DataType.INT64)
+                .reshape(1, 1, 1, queryLength, 1);
+        NDArray keys = manager.create(keyIndex, new Shape(batch, 1, 1, 1, keyLength));
+        NDArray distance = queries.sub(keys); // [B, 1, 1, Tq, Tk]: how far back each key lies
+        NDArray visible = keys.gte(0).logicalAnd(distance.gte(0));
+        if (window.isPresent()) {
+            visible = visible.logicalAnd(distance.lt(window.getAsInt()));
         }
-        return manager.create(mask, new Shape(batch, 1, 1, length, length));
+        // visible -> 0, blocked -> BLOCKED, without a second array of constants
+        return visible.toType(DataType.FLOAT32, false).sub(1f).mul(-BLOCKED);
+    }
+
+    /**
+     * Key indices of a batch with one attention-mask row per sequence: real positions keep their
+     * index, padding gets {@code -1}.
+     *
+     * @param attentionMask {@code [B * T]}, 1 for real tokens
+     * @param length T
+     * @return {@code [B * T]} key indices
+     */
+    static long[] keyIndices(int[] attentionMask, int length) {
+        long[] out = new long[attentionMask.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = attentionMask[i] == 1 ? i % length : -1;
+        }
+        return out;
     }
 }

@@ -21,7 +21,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory: one root {@link NDManager} owns the weights; every forward pass runs in a
  * sub-manager that is closed before the call returns, so repeated calls do not grow native
- * memory. Concurrent {@link #logits} calls are safe: the weights are only read.
+ * memory. Concurrent {@link #logits} and {@link #save} calls are safe (the weights are only
+ * read); {@link #close} waits for them, so weights are never freed under a running call.
  */
 public final class DjlSoloModel implements SoloModel {
     private static final Logger logger = LoggerFactory.getLogger(DjlSoloModel.class);
@@ -39,8 +42,11 @@ public final class DjlSoloModel implements SoloModel {
     private final ModelOptions options;
     private final ModelWeights weights;
     private final SoloTransformer transformer;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Calls hold the read side; close() takes the write side, so it waits for calls in flight. */
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
     private volatile SoloTokenizer tokenizer;
+    private volatile boolean ownsTokenizer;
 
     private DjlSoloModel(SoloConfig config, ModelOptions options, ModelWeights weights, SoloTokenizer tokenizer) {
         this.config = config;
@@ -48,6 +54,7 @@ public final class DjlSoloModel implements SoloModel {
         this.weights = weights;
         this.transformer = new SoloTransformer(config, weights);
         this.tokenizer = tokenizer;
+        this.ownsTokenizer = tokenizer != null;
     }
 
     /**
@@ -56,6 +63,8 @@ public final class DjlSoloModel implements SoloModel {
      * @return the loaded model
      */
     public static DjlSoloModel load(Path dir, ModelOptions options) {
+        requireNonNull(dir, "dir");
+        requireNonNull(options, "options");
         if (!Files.isDirectory(dir)) {
             throw new CheckpointException(dir + ": not a checkpoint folder (it does not exist or is a file)");
         }
@@ -88,6 +97,8 @@ public final class DjlSoloModel implements SoloModel {
      * @return a fresh model
      */
     public static DjlSoloModel create(SoloConfig config, long seed, ModelOptions options) {
+        requireNonNull(config, "config");
+        requireNonNull(options, "options");
         NDManager manager = Engines.newManager(options);
         try {
             ModelWeights weights = WeightInitializer.random(config, seed, manager, Engines.dataType(options.precision()));
@@ -95,7 +106,8 @@ public final class DjlSoloModel implements SoloModel {
             return new DjlSoloModel(config, options, weights, null);
         } catch (RuntimeException e) {
             manager.close();
-            throw e;
+            throw e instanceof SoloException ? e : new EngineException("creating a model of " + config
+                    + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -115,47 +127,58 @@ public final class DjlSoloModel implements SoloModel {
     }
 
     @Override
-    public SoloModel withTokenizer(SoloTokenizer newTokenizer) {
-        if (newTokenizer == null) {
-            throw new InvalidInputException("tokenizer must not be null");
-        }
+    public void attachTokenizer(SoloTokenizer newTokenizer) {
+        requireNonNull(newTokenizer, "tokenizer");
         checkTokenizer(newTokenizer, config, null);
-        tokenizer = newTokenizer;
-        return this;
+        withOpenModel(() -> {
+            SoloTokenizer previous = tokenizer;
+            boolean ownedPrevious = ownsTokenizer;
+            tokenizer = newTokenizer;
+            ownsTokenizer = false;
+            if (ownedPrevious && previous != null && previous != newTokenizer) {
+                previous.close();
+            }
+            return null;
+        });
     }
 
     @Override
     public Logits logits(ModelBatch batch) {
-        ensureOpen();
-        if (batch == null) {
-            throw new InvalidInputException("batch must not be null");
-        }
-        try (NDManager scope = weights.manager().newSubManager()) {
-            NDArray logits = transformer.forward(batch, scope);
-            return new Logits(batch.batchSize(), batch.seqLen(), config.vocabSize(), logits.toFloatArray());
-        } catch (SoloException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new EngineException("forward pass failed: " + e.getMessage(), e);
-        }
+        requireNonNull(batch, "batch");
+        return withOpenModel(() -> {
+            try (NDManager scope = weights.manager().newSubManager()) {
+                NDArray logits = transformer.forward(batch, scope);
+                return new Logits(batch.batchSize(), batch.seqLen(), config.vocabSize(), logits.toFloatArray());
+            } catch (SoloException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new EngineException("forward pass failed: " + e.getMessage(), e);
+            }
+        });
     }
 
     @Override
     public void save(Path dir, SaveOptions saveOptions) {
-        ensureOpen();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new SoloException("cannot create checkpoint folder " + dir + ": " + e.getMessage(), e);
-        }
-        WeightExporter.write(weights, dir, saveOptions);
-        ConfigCodec.write(config.toBuilder().torchDtype(WeightExporter.torchDtype(saveOptions.weightType())).build(),
-                dir.resolve("config.json"));
-        SoloTokenizer tok = tokenizer;
-        if (tok instanceof HfSoloTokenizer hf) {
-            hf.writeTo(dir);
-        }
-        logger.info("Saved SOLO model to {} ({})", dir, saveOptions);
+        requireNonNull(dir, "dir");
+        requireNonNull(saveOptions, "options");
+        withOpenModel(() -> {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new SoloException("cannot create checkpoint folder " + dir + ": " + e.getMessage(), e);
+            }
+            WeightExporter.write(weights, dir, saveOptions);
+            ConfigCodec.write(config.toBuilder().torchDtype(WeightExporter.torchDtype(saveOptions.weightType())).build(),
+                    dir.resolve("config.json"));
+            SoloTokenizer tok = tokenizer;
+            if (tok != null) {
+                tok.saveTo(dir);
+            } else if (Files.exists(dir.resolve("tokenizer.json"))) {
+                logger.warn("{} keeps a tokenizer.json from before: this model has no tokenizer to replace it", dir);
+            }
+            logger.info("Saved SOLO model to {} ({})", dir, saveOptions);
+            return null;
+        });
     }
 
     /** @return the network, for generation and training in this module */
@@ -170,25 +193,47 @@ public final class DjlSoloModel implements SoloModel {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            weights.close();
-            SoloTokenizer tok = tokenizer;
-            if (tok != null) {
-                tok.close();
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
             }
+            closed = true;
+            weights.close();
+            if (ownsTokenizer && tokenizer != null) {
+                tokenizer.close();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
         }
     }
 
-    private void ensureOpen() {
-        if (closed.get()) {
-            throw new InvalidInputException("model is closed");
+    /** Runs a call while the model cannot be closed under it. */
+    private <T> T withOpenModel(Supplier<T> call) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("SOLO model is closed");
+            }
+            return call.get();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private static void requireNonNull(Object value, String name) {
+        if (value == null) {
+            throw new InvalidInputException(name + " must not be null");
         }
     }
 
     private static void checkTokenizer(SoloTokenizer tok, SoloConfig config, Path dir) {
         if (tok.vocabSize() > config.vocabSize()) {
-            throw new CheckpointException((dir == null ? "tokenizer" : dir.resolve("tokenizer.json").toString())
-                    + ": tokenizer has " + tok.vocabSize() + " ids but the model's vocab_size is " + config.vocabSize());
+            String problem = "tokenizer has " + tok.vocabSize() + " ids but the model's vocab_size is " + config.vocabSize();
+            if (dir == null) {
+                throw new InvalidInputException(problem);
+            }
+            throw new CheckpointException(dir.resolve("tokenizer.json") + ": " + problem);
         }
     }
 

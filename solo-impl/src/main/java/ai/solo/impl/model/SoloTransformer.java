@@ -16,6 +16,9 @@ import java.util.List;
  * run on several threads at once.
  */
 public final class SoloTransformer {
+    /** Logits are returned as one float[]: its length limit, with the JVM's header margin. */
+    static final long MAX_LOGITS = Integer.MAX_VALUE - 8;
+
     private final SoloConfig config;
     private final InputEmbedding embedding;
     private final List<DecoderLayer> layers;
@@ -64,7 +67,8 @@ public final class SoloTransformer {
         }
         NDArray positions = manager.create(toLongs(positions(batch)), new Shape(b, t));
         NDArray[] cosSin = rope.tables(positions, embedding.dataType());
-        NDArray mask = AttentionMask.build(manager, b, t, batch.attentionMask(), config.slidingWindow());
+        NDArray mask = AttentionMask.build(manager, 0, t, AttentionMask.keyIndices(batch.attentionMask(), t), b,
+                config.slidingWindow());
         AttentionContext context = new AttentionContext(cosSin[0], cosSin[1], mask);
 
         NDArray x = embedding.forward(ids, patchRows, patches);
@@ -98,6 +102,15 @@ public final class SoloTransformer {
     }
 
     private void validate(ModelBatch batch) {
+        if (batch.seqLen() > config.maxPositionEmbeddings()) {
+            throw new InvalidInputException("sequence of " + batch.seqLen() + " tokens is longer than the model's "
+                    + "max_position_embeddings (" + config.maxPositionEmbeddings() + ")");
+        }
+        long logitCount = (long) batch.batchSize() * batch.seqLen() * config.vocabSize();
+        if (logitCount > MAX_LOGITS) {
+            throw new InvalidInputException("batch of " + batch.batchSize() + " x " + batch.seqLen() + " tokens would "
+                    + "produce " + logitCount + " logits, more than one Java array holds (" + MAX_LOGITS + ")");
+        }
         int vocab = config.vocabSize();
         int[] ids = batch.inputIds();
         for (int i = 0; i < ids.length; i++) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.solo.SaveOptions;
 import ai.solo.TensorType;
+import ai.solo.impl.io.SafetensorsWriter;
 import ai.solo.impl.io.ShardedWriter;
 import ai.solo.impl.io.TensorConversions;
 import ai.solo.impl.io.TensorEntry;
@@ -45,9 +46,6 @@ final class WeightExporter {
         };
     }
 
-    /** Elements converted per chunk when rounding to bfloat16: bounds the staging memory. */
-    private static final int CHUNK = 4 << 20;
-
     private static void writeTensor(NDArray array, TensorType type, WritableByteChannel out) throws IOException {
         DataType engineType = type == TensorType.F16 ? DataType.FLOAT16 : DataType.FLOAT32;
         if (array.getDevice().equals(Device.cpu()) && array.getDataType() == engineType) {
@@ -65,12 +63,12 @@ final class WeightExporter {
         if (type == TensorType.BF16) {
             writeAsBf16(bytes, out);
         } else {
-            writeFully(bytes, out);
+            SafetensorsWriter.writeFully(out, bytes);
         }
     }
 
     private static void writeAsBf16(ByteBuffer f32, WritableByteChannel out) throws IOException {
-        ByteBuffer staging = ByteBuffer.allocateDirect(Math.min(f32.remaining() / 2, CHUNK * 2))
+        ByteBuffer staging = ByteBuffer.allocateDirect(Math.min(f32.remaining() / 2, ChunkedFill.CHUNK * 2))
                 .order(ByteOrder.LITTLE_ENDIAN);
         while (f32.hasRemaining()) {
             ByteBuffer chunk = f32.slice().order(ByteOrder.LITTLE_ENDIAN);
@@ -79,13 +77,7 @@ final class WeightExporter {
             TensorConversions.f32ToBf16(chunk, staging);
             f32.position(f32.position() + chunk.limit());
             staging.flip();
-            writeFully(staging, out);
-        }
-    }
-
-    private static void writeFully(ByteBuffer bytes, WritableByteChannel out) throws IOException {
-        while (bytes.hasRemaining()) {
-            out.write(bytes);
+            SafetensorsWriter.writeFully(out, staging);
         }
     }
 }

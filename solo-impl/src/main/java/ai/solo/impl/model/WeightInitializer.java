@@ -5,9 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.solo.SoloConfig;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -33,31 +30,26 @@ public final class WeightInitializer {
      */
     public static ModelWeights random(SoloConfig config, long seed, NDManager manager, DataType type) {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        float std = (float) config.initializerRange();
+        double std = config.initializerRange();
+        ChunkedFill filler = new ChunkedFill();
         for (Map.Entry<String, long[]> e : TensorNames.expectedShapes(config).entrySet()) {
             Shape shape = new Shape(e.getValue());
             NDArray array;
             if (TensorNames.isNorm(e.getKey())) {
                 array = manager.ones(shape, type);
             } else {
-                array = normal(manager, shape, std, new SplittableRandom(mix(seed, e.getKey())), type);
+                SplittableRandom random = new SplittableRandom(mix(seed, e.getKey()));
+                // chunks are filled in element order, so the values do not depend on the chunk size
+                array = filler.fill(manager, shape, type, (first, dst) -> {
+                    while (dst.hasRemaining()) {
+                        dst.putFloat((float) (random.nextGaussian() * std));
+                    }
+                });
             }
             array.setName(e.getKey());
             tensors.put(e.getKey(), array);
         }
         return new ModelWeights(manager, tensors, config);
-    }
-
-    private static NDArray normal(NDManager manager, Shape shape, float std, SplittableRandom random, DataType type) {
-        int n = Math.toIntExact(shape.size());
-        ByteBuffer bytes = ByteBuffer.allocateDirect(Math.multiplyExact(n, 4)).order(ByteOrder.nativeOrder());
-        FloatBuffer floats = bytes.asFloatBuffer();
-        for (int i = 0; i < n; i++) {
-            floats.put((float) (random.nextGaussian() * std));
-        }
-        try (NDArray staged = manager.create(bytes, shape, DataType.FLOAT32)) {
-            return Ops.ownedCopy(staged, type);
-        }
     }
 
     private static long mix(long seed, String name) {

@@ -2,7 +2,6 @@ package ai.solo.impl.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.solo.CheckpointException;
@@ -11,7 +10,6 @@ import ai.solo.impl.io.DType;
 import ai.solo.impl.io.SafetensorsCheckpoint;
 import ai.solo.impl.io.TensorInfo;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,9 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WeightLoader {
     private static final Logger logger = LoggerFactory.getLogger(WeightLoader.class);
-
-    /** Elements converted per chunk on the BF16/F64 path: 16 MiB of float32 staging. */
-    private static final int CHUNK = 4 << 20;
 
     private WeightLoader() {
     }
@@ -63,15 +58,17 @@ public final class WeightLoader {
             }
         }
         Map<String, NDArray> tensors = new LinkedHashMap<>();
+        ChunkedFill converter = new ChunkedFill();
         for (String name : expected.keySet()) {
-            NDArray array = read(checkpoint, checkpoint.info(name), manager, type);
+            NDArray array = read(checkpoint, checkpoint.info(name), manager, type, converter);
             array.setName(name);
             tensors.put(name, array);
         }
         return new ModelWeights(manager, tensors, config);
     }
 
-    private static NDArray read(SafetensorsCheckpoint checkpoint, TensorInfo info, NDManager manager, DataType type) {
+    private static NDArray read(SafetensorsCheckpoint checkpoint, TensorInfo info, NDManager manager, DataType type,
+            ChunkedFill converter) {
         Shape shape = new Shape(info.shape());
         if (info.dtype() == DType.F32 || info.dtype() == DType.F16) {
             DataType stored = info.dtype() == DType.F32 ? DataType.FLOAT32 : DataType.FLOAT16;
@@ -81,39 +78,7 @@ public final class WeightLoader {
                 return Ops.ownedCopy(staged, type);
             }
         }
-        NDArray out = manager.zeros(new Shape(info.elementCount()), type);
-        ByteBuffer staging = ByteBuffer.allocateDirect((int) Math.min(info.elementCount(), CHUNK) * 4)
-                .order(ByteOrder.nativeOrder());
-        long done = 0;
-        long total = info.elementCount();
-        ByteBuffer src = checkpoint.data(info.name());
-        int srcBytes = info.dtype().bytes();
-        while (done < total) {
-            int n = (int) Math.min(CHUNK, total - done);
-            ByteBuffer slice = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            slice.position((int) (done * srcBytes)).limit((int) ((done + n) * srcBytes));
-            staging.clear().limit(n * 4);
-            convert(info, slice.slice().order(ByteOrder.LITTLE_ENDIAN), staging);
-            staging.flip();
-            try (NDArray chunk = manager.create(staging, new Shape(n), DataType.FLOAT32);
-                    NDArray typed = Ops.ownedCopy(chunk, type)) {
-                out.set(new NDIndex("{}:{}", done, done + n), typed);
-            }
-            done += n;
-        }
-        NDArray shaped = out.reshape(shape);
-        if (shaped != out) {
-            out.close();
-        }
-        return shaped;
-    }
-
-    private static void convert(TensorInfo info, ByteBuffer src, ByteBuffer dst) {
-        switch (info.dtype()) {
-            case BF16 -> ai.solo.impl.io.TensorConversions.bf16ToF32(src, dst);
-            case F64 -> ai.solo.impl.io.TensorConversions.f64ToF32(src, dst);
-            default -> throw new CheckpointException(info.file() + ": tensor " + info.name()
-                    + " has unsupported dtype " + info.dtype());
-        }
+        // BF16 and F64: the engine must never see bfloat16, so convert to float32 chunk by chunk
+        return converter.fill(manager, shape, type, (first, dst) -> checkpoint.readAsFloat32(info.name(), first, dst));
     }
 }

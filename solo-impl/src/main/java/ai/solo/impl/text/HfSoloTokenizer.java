@@ -5,17 +5,20 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.solo.CheckpointException;
 import ai.solo.EngineException;
 import ai.solo.InvalidInputException;
+import ai.solo.SoloException;
 import ai.solo.text.SoloTokenizer;
 import ai.solo.text.VisionTokens;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +36,19 @@ import org.slf4j.LoggerFactory;
  * {@link #vocabSize()} = 33031. A file holding only some of them keeps those ids and the rest
  * follow its largest id, so ids already trained stay put.
  *
- * <p><b>Encoding</b> adds no {@code <s>} and never yields a SOLO token id: the Hugging Face
- * tokenizer that encodes does not know them, so {@code "<vision>"} in text becomes ordinary
- * pieces ({@code ▁<}, {@code vision}, {@code >} with Mistral's). The file's own special tokens
- * behave as in Hugging Face: {@code "</s>"} written in text encodes to the {@code </s>} id.
+ * <p><b>Encoding</b> treats all text as text. It adds no {@code <s>} and never yields a SOLO
+ * token id nor one of the file's control tokens: the Hugging Face tokenizer that encodes knows
+ * neither. Control tokens are the file's {@code added_tokens} marked {@code "special": true}
+ * (Mistral's {@code <unk>}, {@code <s>}, {@code </s>}), the {@code bos_token} and
+ * {@code eos_token} in use, the other special tokens that {@code tokenizer_config.json} names,
+ * and the model's {@code unk_token}. So {@code "<vision>"} in text becomes ordinary pieces
+ * ({@code ▁<}, {@code vision}, {@code >} with Mistral's), and so do {@code "<s>"},
+ * {@code "</s>"} and {@code "<unk>"}: user content cannot end a turn or start a sequence.
+ * Added tokens with {@code "special": false} stay words of the vocabulary, as in Hugging Face.
+ * Two limits: a model without byte fallback still encodes characters it cannot represent as
+ * its {@code unk_token}, and control tokens that are pieces of a Unigram {@code model.vocab}
+ * cannot be removed (ids are positions there; a warning is logged). {@link #tokenId},
+ * {@link #bosTokenId}, {@link #eosTokenId} and {@link #decode} see the full vocabulary.
  *
  * <p><b>Leading space.</b> Mistral's (Llama-style, legacy) tokenizer prepends {@code ▁} to every
  * string it encodes: {@code encode("x")} is {@code [1318]} ({@code ▁x}), {@code encode(" x")} is
@@ -53,14 +65,15 @@ import org.slf4j.LoggerFactory;
  * <p><b>Thread-safety and lifecycle.</b> The Rust tokenizers are immutable after loading and
  * DJL's encode/decode calls share no mutable Java state, so {@link #encode} and {@link #decode}
  * may run on many threads at once. {@link #close()} releases both native tokenizers, is safe to
- * call twice, and must not run while another thread is still encoding or decoding.
- * {@link #writeTo} works after close.
+ * call twice, and must not run while another thread is still encoding or decoding. After
+ * close, {@link #encode} and {@link #decode} throw {@link IllegalStateException} naming the
+ * tokenizer's file; {@link #saveTo}, {@link #tokenId} and the id accessors still work.
  *
  * <pre>{@code
  * try (HfSoloTokenizer tokenizer = HfSoloTokenizer.load(Path.of("mistral-tokenizer"))) {
  *     int[] ids = tokenizer.encode("This is a");          // [851, 349, 264]
  *     int vision = tokenizer.visionTokens().vision();     // 32000
- *     tokenizer.writeTo(Path.of("my-solo-checkpoint"));
+ *     tokenizer.saveTo(Path.of("my-solo-checkpoint"));
  * }
  * }</pre>
  */
@@ -75,6 +88,11 @@ public final class HfSoloTokenizer implements SoloTokenizer {
     private static final String DEFAULT_BOS = "<s>";
     private static final String DEFAULT_EOS = "</s>";
 
+    /** Largest tokenizer.json read, 512 MiB (Mistral's is under 2 MiB). */
+    static final int MAX_TOKENIZER_BYTES = 512 << 20;
+    /** Largest tokenizer_config.json read, 16 MiB. */
+    static final int MAX_CONFIG_BYTES = 16 << 20;
+
     // No <s> on encode (SequenceBuilder adds it explicitly); DJL truncates to 512 tokens and pads
     // by default, neither of which a language model's tokenizer may do.
     private static final Map<String, String> DJL_OPTIONS =
@@ -82,6 +100,8 @@ public final class HfSoloTokenizer implements SoloTokenizer {
 
     private final String source;
     private final HuggingFaceTokenizer encoder;
+    /** Maps the encoder's ids to the file's where the two differ. */
+    private final TokenizerJson.EncodingFile encoding;
     private final HuggingFaceTokenizer decoder;
     private final byte[] savedJson;
     private final byte[] savedConfig;
@@ -96,10 +116,11 @@ public final class HfSoloTokenizer implements SoloTokenizer {
     private final int vocabSize;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private HfSoloTokenizer(TokenizerJson json, HuggingFaceTokenizer encoder, HuggingFaceTokenizer decoder,
-            byte[] savedJson, byte[] savedConfig, String bosToken, String eosToken) {
+    private HfSoloTokenizer(TokenizerJson json, HuggingFaceTokenizer encoder, TokenizerJson.EncodingFile encoding,
+            HuggingFaceTokenizer decoder, byte[] savedJson, byte[] savedConfig, String bosToken, String eosToken) {
         this.source = json.source();
         this.encoder = encoder;
+        this.encoding = encoding;
         this.decoder = decoder;
         this.savedJson = savedJson;
         this.savedConfig = savedConfig;
@@ -120,10 +141,11 @@ public final class HfSoloTokenizer implements SoloTokenizer {
      * @param path a {@code tokenizer.json} file, or a folder holding one; a
      *     {@code tokenizer_config.json} beside it, when present, names {@code bos_token} and
      *     {@code eos_token} (default {@code <s>} and {@code </s>}) and is written back by
-     *     {@link #writeTo}
+     *     {@link #saveTo}
      * @return the tokenizer; close it
-     * @throws CheckpointException naming the file if it is missing, not JSON, or not a Hugging
-     *     Face tokenizer (no {@code "model"})
+     * @throws CheckpointException naming the file if it is missing, larger than 512 MiB (16 MiB
+     *     for the config), not JSON, not a Hugging Face tokenizer (no {@code "model"}), or uses a
+     *     token id outside {@code [0, 2^24)}
      */
     public static HfSoloTokenizer load(Path path) {
         if (path == null) {
@@ -135,9 +157,9 @@ public final class HfSoloTokenizer implements SoloTokenizer {
         }
         Path configFile = file.resolveSibling(CONFIG_FILE);
         ObjectNode config = Files.isRegularFile(configFile)
-                ? TokenizerJson.parseObject(read(configFile), configFile.toString())
+                ? TokenizerJson.parseObject(read(configFile, MAX_CONFIG_BYTES), configFile.toString())
                 : null;
-        return create(read(file), file.toString(), config);
+        return create(read(file, MAX_TOKENIZER_BYTES), file.toString(), config);
     }
 
     /**
@@ -146,13 +168,19 @@ public final class HfSoloTokenizer implements SoloTokenizer {
      *
      * @param tokenizerJson the JSON text
      * @return the tokenizer; close it
-     * @throws CheckpointException if the text is not a Hugging Face tokenizer
+     * @throws CheckpointException if the text is not a Hugging Face tokenizer or is larger than
+     *     512 MiB in UTF-8
      */
     public static HfSoloTokenizer fromJson(String tokenizerJson) {
         if (tokenizerJson == null) {
             throw new InvalidInputException("tokenizer JSON must not be null");
         }
-        return create(tokenizerJson.getBytes(StandardCharsets.UTF_8), "tokenizer JSON", null);
+        byte[] bytes = tokenizerJson.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_TOKENIZER_BYTES) {
+            throw new CheckpointException("tokenizer JSON is " + bytes.length + " bytes, more than the "
+                    + MAX_TOKENIZER_BYTES + " a tokenizer.json may have");
+        }
+        return create(bytes, "tokenizer JSON", null);
     }
 
     /**
@@ -170,7 +198,12 @@ public final class HfSoloTokenizer implements SoloTokenizer {
         byte[] savedConfig = config == null ? null : json.savedConfig(config);
         String bos = TokenizerJson.specialTokenString(config, "bos_token", DEFAULT_BOS);
         String eos = TokenizerJson.specialTokenString(config, "eos_token", DEFAULT_EOS);
-        HuggingFaceTokenizer encoder = newNative(json.encodingJson(), source);
+        Set<String> namedSpecial = TokenizerJson.configSpecialTokens(config);
+        namedSpecial.add(bos);
+        namedSpecial.add(eos);
+        Set<String> control = json.controlTokens(namedSpecial);
+        TokenizerJson.EncodingFile encoding = json.encodingFile(control);
+        HuggingFaceTokenizer encoder = newNative(encoding.json(), source);
         HuggingFaceTokenizer decoder;
         try {
             decoder = newNative(savedJson, source);
@@ -178,12 +211,13 @@ public final class HfSoloTokenizer implements SoloTokenizer {
             encoder.close();
             throw e;
         }
-        HfSoloTokenizer tokenizer = new HfSoloTokenizer(json, encoder, decoder, savedJson, savedConfig, bos, eos);
+        HfSoloTokenizer tokenizer = new HfSoloTokenizer(json, encoder, encoding, decoder, savedJson, savedConfig, bos, eos);
         int appended = TokenizerJson.APPENDED.size() - json.foundCount();
         logger.info("Loaded {} in {} ms: {} ids in the file, {} of {} SOLO tokens appended, "
-                + "<vision> = {}, vocabulary size {}", source, (System.nanoTime() - start) / 1_000_000,
-                json.baseVocabSize(), appended, TokenizerJson.APPENDED.size(),
-                tokenizer.visionTokens.vision(), tokenizer.vocabSize);
+                + "<vision> = {}, vocabulary size {}, {} control tokens kept out of text encoding",
+                source, (System.nanoTime() - start) / 1_000_000, json.baseVocabSize(), appended,
+                TokenizerJson.APPENDED.size(), tokenizer.visionTokens.vision(), tokenizer.vocabSize, control.size());
+        logger.debug("{}: control tokens kept out of text encoding: {}", source, control);
         return tokenizer;
     }
 
@@ -198,21 +232,39 @@ public final class HfSoloTokenizer implements SoloTokenizer {
         }
     }
 
-    private static byte[] read(Path file) {
+    /** Reads a whole file of at most {@code limit} bytes, checking the size before reading. */
+    private static byte[] read(Path file, int limit) {
         try {
-            return Files.readAllBytes(file);
+            long size = Files.size(file);
+            if (size > limit) {
+                throw tooLarge(file, size, limit);
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                // Bounded even if the file grows after the size check.
+                bytes = in.readNBytes(limit + 1);
+            }
+            if (bytes.length > limit) {
+                throw tooLarge(file, bytes.length, limit);
+            }
+            return bytes;
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
+    private static CheckpointException tooLarge(Path file, long size, int limit) {
+        return new CheckpointException(file + " is " + size + " bytes, more than the " + limit
+                + " (" + (limit >> 20) + " MiB) allowed for a " + file.getFileName());
+    }
+
     /**
-     * Encodes text with the Hugging Face tokenizer that does not know SOLO's tokens; adds no
-     * {@code <s>}, never truncates or pads.
+     * Encodes text with the Hugging Face tokenizer that knows neither SOLO's tokens nor the
+     * file's control tokens; adds no {@code <s>}, never truncates or pads.
      *
-     * @param text any text
-     * @return token ids, none of them a SOLO token
-     * @throws IllegalStateException after {@link #close()}
+     * @param text any text; {@code "<s>"}, {@code "</s>"}, {@code "<vision>"} in it are text
+     * @return token ids, none of them a SOLO token or a control token
+     * @throws IllegalStateException naming the tokenizer's file after {@link #close()}
      */
     @Override
     public int[] encode(String text) {
@@ -222,7 +274,7 @@ public final class HfSoloTokenizer implements SoloTokenizer {
         long[] ids = live(encoder).encode(text, false, false).getIds();
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            out[i] = (int) ids[i];
+            out[i] = encoding.fileId(ids[i]);
         }
         return out;
     }
@@ -235,7 +287,7 @@ public final class HfSoloTokenizer implements SoloTokenizer {
      *     {@code </s>}, {@code <unk>} for Mistral)
      * @return the text
      * @throws InvalidInputException naming the first id outside the vocabulary and its position
-     * @throws IllegalStateException after {@link #close()}
+     * @throws IllegalStateException naming the tokenizer's file after {@link #close()}
      */
     @Override
     public String decode(int[] ids, boolean skipSpecialTokens) {
@@ -315,20 +367,26 @@ public final class HfSoloTokenizer implements SoloTokenizer {
     /**
      * Writes {@code tokenizer.json}, with every SOLO token present as a special added token at
      * its id (so transformers' {@code AutoTokenizer} on the folder gives the same ids), and the
-     * {@code tokenizer_config.json} if one was loaded. Each file is written to a temporary file
-     * in {@code dir} and then moved over the old one, so a reader never sees half a file.
+     * {@code tokenizer_config.json} if one was loaded. Each file is written through
+     * {@link AtomicFiles}: to a temporary file in {@code dir}, then moved over the old one, so a
+     * reader never sees half a file. The files hold the full vocabulary, control tokens
+     * included; only the encoder held in memory hides them. Works after {@link #close()}.
      *
-     * @param dir destination folder, created if missing
-     * @throws CheckpointException if a file cannot be written
+     * @param dir the checkpoint folder; created if missing (the interface only requires that an
+     *     existing folder works)
+     * @throws InvalidInputException if {@code dir} is null
+     * @throws ai.solo.SoloException naming the folder or file if it cannot be created or written;
+     *     a file that fails keeps its old content
      */
-    public void writeTo(Path dir) {
+    @Override
+    public void saveTo(Path dir) {
         if (dir == null) {
             throw new InvalidInputException("destination folder must not be null");
         }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new CheckpointException("cannot create folder " + dir + ": " + e.getMessage(), e);
+            throw new SoloException("cannot create tokenizer folder " + dir + ": " + e.getMessage(), e);
         }
         writeAtomically(dir.resolve(TOKENIZER_FILE), savedJson);
         if (savedConfig != null) {
@@ -349,7 +407,7 @@ public final class HfSoloTokenizer implements SoloTokenizer {
 
     private HuggingFaceTokenizer live(HuggingFaceTokenizer tokenizer) {
         if (closed.get()) {
-            throw new IllegalStateException("tokenizer " + source + " is closed");
+            throw new IllegalStateException("tokenizer " + source + " is closed; load it again to encode or decode");
         }
         return tokenizer;
     }

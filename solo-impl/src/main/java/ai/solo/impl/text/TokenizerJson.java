@@ -1,6 +1,7 @@
 package ai.solo.impl.text;
 
 import ai.solo.CheckpointException;
+import ai.solo.EngineException;
 import ai.solo.text.VisionTokens;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,12 +28,29 @@ import org.slf4j.LoggerFactory;
  * A parsed Hugging Face {@code tokenizer.json} with SOLO's appended tokens resolved against it.
  *
  * <p>It produces the two variants {@link HfSoloTokenizer} needs: the file for <em>encoding</em>,
- * from which the appended tokens are removed so that no text can ever become one of them, and
- * the file as <em>saved</em>, in which every appended token is a special added token with its
- * id, so that Hugging Face transformers (and the decoding side here) see the same vocabulary.
+ * from which the appended tokens and the file's own special (control) tokens are removed so
+ * that no text can ever become one of them, and the file as <em>saved</em>, in which every
+ * appended token is a special added token with its id, so that Hugging Face transformers (and
+ * the decoding side here) see the same vocabulary.
+ *
+ * <p>Token ids must lie in {@code [0, }{@link #MAX_TOKEN_ID}{@code )}; larger ids are rejected
+ * as a malformed file rather than allowed to overflow the id arithmetic.
  */
 final class TokenizerJson {
     private static final Logger logger = LoggerFactory.getLogger(TokenizerJson.class);
+
+    /**
+     * Exclusive upper bound of the token ids a file may use, 2^24 (16,777,216): hundreds of
+     * times any real vocabulary, small enough that appending SOLO's tokens cannot overflow.
+     */
+    static final int MAX_TOKEN_ID = 1 << 24;
+
+    /**
+     * The tokenizer_config.json keys whose values transformers treats as special tokens
+     * ({@code SPECIAL_TOKENS_ATTRIBUTES}); each holds a string or {@code {"content": ...}}.
+     */
+    private static final List<String> CONFIG_SPECIAL_KEYS = List.of("bos_token", "eos_token", "unk_token",
+            "sep_token", "pad_token", "cls_token", "mask_token");
 
     /** Number of {@code <loc_N>} tokens, {@code <loc_1>} .. {@code <loc_1024>}. */
     static final int LOC_COUNT = 1024;
@@ -51,6 +70,8 @@ final class TokenizerJson {
     private final Map<String, Integer> appendedIds;
     /** SOLO tokens found in model.vocab itself (not only as added tokens). */
     private final Set<String> appendedInModelVocab;
+    /** Every token of model.vocab, SOLO tokens included. */
+    private final Set<String> modelVocabKeys;
     private final int baseVocabSize;
     private final int vocabSize;
     private final int foundCount;
@@ -70,6 +91,7 @@ final class TokenizerJson {
             throw new CheckpointException(source + " has no \"model\" object: not a Hugging Face tokenizer.json");
         }
         Map<String, Integer> modelVocab = readModelVocab(model);
+        modelVocabKeys = new HashSet<>(modelVocab.keySet());
         List<ObjectNode> addedTokens = readAddedTokens();
         JsonNode vocabNode = model.get("vocab");
 
@@ -171,6 +193,46 @@ final class TokenizerJson {
         return fallback;
     }
 
+    /**
+     * The strings transformers would treat as special tokens by the config alone: the values
+     * of {@code bos_token} .. {@code mask_token}, {@code additional_special_tokens}, and the
+     * {@code added_tokens_decoder} entries marked {@code "special": true}.
+     *
+     * @param config a parsed tokenizer_config.json, or null
+     * @return the strings, in no particular order; empty for a null config
+     */
+    static Set<String> configSpecialTokens(ObjectNode config) {
+        Set<String> out = new HashSet<>();
+        if (config == null) {
+            return out;
+        }
+        for (String key : CONFIG_SPECIAL_KEYS) {
+            String token = specialTokenString(config, key, null);
+            if (token != null) {
+                out.add(token);
+            }
+        }
+        JsonNode additional = config.get("additional_special_tokens");
+        if (additional != null && additional.isArray()) {
+            for (JsonNode token : additional) {
+                if (token.isTextual()) {
+                    out.add(token.asText());
+                } else if (token.path("content").isTextual()) {
+                    out.add(token.get("content").asText());
+                }
+            }
+        }
+        JsonNode decoder = config.get("added_tokens_decoder");
+        if (decoder != null && decoder.isObject()) {
+            for (JsonNode token : decoder) {
+                if (token.path("special").asBoolean(false) && token.path("content").isTextual()) {
+                    out.add(token.get("content").asText());
+                }
+            }
+        }
+        return out;
+    }
+
     /** @return file name for error messages */
     String source() {
         return source;
@@ -209,33 +271,148 @@ final class TokenizerJson {
     }
 
     /**
-     * The file for text encoding: SOLO tokens removed from {@code added_tokens} and, where the
-     * model's vocabulary is a map, from {@code model.vocab} (with the BPE merges that build them),
-     * so the Hugging Face tokenizer cannot match them in text.
+     * The file's own control tokens, which text must never encode to: its {@code added_tokens}
+     * marked {@code "special": true}, the {@code model.unk_token}, and {@code namedSpecial}
+     * wherever the file holds them (as added tokens or in {@code model.vocab}). SOLO's tokens
+     * are not included (they are hidden anyway). Non-special added tokens not named in
+     * {@code namedSpecial} are ordinary words, as in Hugging Face, and are not included.
      *
-     * @return UTF-8 JSON
+     * @param namedSpecial strings that are special by other means: the bos/eos tokens in use
+     *     and {@link #configSpecialTokens} of the tokenizer_config.json
+     * @return the control token strings present in the file
      */
-    byte[] encodingJson() {
+    Set<String> controlTokens(Set<String> namedSpecial) {
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode token : addedTokensOrEmpty(root)) {
+            String content = token.get("content").asText();
+            if (token.path("special").asBoolean(false) || namedSpecial.contains(content)) {
+                out.add(content);
+            }
+        }
+        JsonNode model = root.get("model");
+        JsonNode unk = model.get("unk_token");
+        if (unk != null && unk.isTextual() && baseIds.containsKey(unk.asText())) {
+            out.add(unk.asText());
+        }
+        for (String token : namedSpecial) {
+            if (baseIds.containsKey(token)) {
+                out.add(token);
+            }
+        }
+        out.removeAll(APPENDED_SET);
+        return out;
+    }
+
+    /**
+     * The file for text encoding and how to read the ids it yields.
+     *
+     * @param json the UTF-8 JSON to hand to the Hugging Face tokenizers library
+     * @param addedBase the first id that library assigns to {@code added_tokens} absent from a
+     *     positional (Unigram) {@code model.vocab}; {@link Integer#MAX_VALUE} when it assigns none
+     * @param addedIds the file's ids of those added tokens: encoder id {@code addedBase + i} is
+     *     file id {@code addedIds[i]}
+     */
+    record EncodingFile(byte[] json, int addedBase, int[] addedIds) {
+        /**
+         * @param encoderId an id the encoding tokenizer produced
+         * @return the file's id for it
+         * @throws EngineException if the encoder produced an id no token of the file maps to
+         *     (a tokenizers library numbering added tokens unlike the one this was written for)
+         */
+        int fileId(long encoderId) {
+            if (encoderId < addedBase) {
+                return (int) encoderId;
+            }
+            long index = encoderId - addedBase;
+            if (index >= addedIds.length) {
+                throw new EngineException("the Hugging Face tokenizers library produced id " + encoderId
+                        + ", which no added token of the tokenizer file was expected to get");
+            }
+            return addedIds[(int) index];
+        }
+    }
+
+    /**
+     * The file for text encoding: SOLO tokens and {@code controlTokens} removed from
+     * {@code added_tokens} and, where the model's vocabulary is a map, from {@code model.vocab}
+     * (with the BPE merges that build them or build from them), so the Hugging Face tokenizer
+     * cannot match them in text. The model's {@code unk_token} stays in {@code model.vocab}
+     * (the model needs it for characters it cannot otherwise encode) but loses its merges.
+     *
+     * <p>The Hugging Face library ignores the {@code "id"} of an added token that is not in
+     * {@code model.vocab}: it numbers such tokens in order from the size of {@code model.vocab}.
+     * Removing tokens would therefore renumber the added tokens that stay. So where
+     * {@code model.vocab} is a map, the remaining added tokens are also entered into it at their
+     * ids, which the library then keeps; where it is a positional (Unigram) list, the library's
+     * numbering is recorded in the returned {@link EncodingFile} and undone after encoding.
+     *
+     * @param controlTokens the file's control tokens, from {@link #controlTokens}
+     * @return the JSON and its id map
+     */
+    EncodingFile encodingFile(Set<String> controlTokens) {
+        Set<String> hidden = new HashSet<>(APPENDED_SET);
+        hidden.addAll(controlTokens);
         ObjectNode copy = root.deepCopy();
+        List<JsonNode> keptAdded = new ArrayList<>();
         JsonNode added = copy.get("added_tokens");
         if (added != null && added.isArray()) {
             ArrayNode kept = MAPPER.createArrayNode();
             for (JsonNode token : added) {
-                if (!APPENDED_SET.contains(token.get("content").asText())) {
+                if (!hidden.contains(token.get("content").asText())) {
                     kept.add(token);
+                    keptAdded.add(token);
                 }
             }
             copy.set("added_tokens", kept);
         }
         ObjectNode model = (ObjectNode) copy.get("model");
-        if (!appendedInModelVocab.isEmpty() && model.get("vocab").isObject()) {
-            ((ObjectNode) model.get("vocab")).remove(appendedInModelVocab);
-            JsonNode merges = model.get("merges");
-            if (merges != null && merges.isArray()) {
-                model.set("merges", mergesWithout((ArrayNode) merges, appendedInModelVocab));
+        Set<String> inModelVocab = new HashSet<>(appendedInModelVocab);
+        for (String token : controlTokens) {
+            if (modelVocabKeys.contains(token)) {
+                inModelVocab.add(token);
             }
         }
-        return toBytes(copy, false);
+        if (model.get("vocab").isObject()) {
+            ObjectNode vocab = (ObjectNode) model.get("vocab");
+            JsonNode unk = model.get("unk_token");
+            for (String token : inModelVocab) {
+                if (unk == null || !token.equals(unk.asText())) {
+                    vocab.remove(token);
+                }
+            }
+            JsonNode merges = model.get("merges");
+            if (!inModelVocab.isEmpty() && merges != null && merges.isArray()) {
+                model.set("merges", mergesWithout((ArrayNode) merges, inModelVocab));
+            }
+            for (JsonNode token : keptAdded) {
+                String content = token.get("content").asText();
+                if (!content.isEmpty() && !vocab.has(content)) {
+                    vocab.put(content, token.get("id").intValue());
+                }
+            }
+            return new EncodingFile(toBytes(copy, false), Integer.MAX_VALUE, new int[0]);
+        }
+        Set<String> control = new HashSet<>(inModelVocab);
+        control.removeAll(appendedInModelVocab);
+        if (!control.isEmpty()) {
+            // Unigram vocabularies are positional: removing a piece would shift every later id.
+            logger.warn("{}: control tokens {} are pieces of a Unigram model.vocab and cannot be hidden "
+                    + "from text encoding; text that spells them may encode to their ids", source,
+                    abbreviate(control));
+        }
+        // Numbered as tokenizers' AddedVocabulary does: in order, skipping empty and repeated
+        // contents and contents of model.vocab, from the vocabulary size on.
+        int base = model.get("vocab").size();
+        List<Integer> ids = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (JsonNode token : keptAdded) {
+            String content = token.get("content").asText();
+            if (!content.isEmpty() && seen.add(content) && !modelVocabKeys.contains(content)) {
+                ids.add(token.get("id").intValue());
+            }
+        }
+        return new EncodingFile(toBytes(copy, false), ids.isEmpty() ? Integer.MAX_VALUE : base,
+                ids.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /**
@@ -306,15 +483,15 @@ final class TokenizerJson {
             // BPE, WordLevel, WordPiece: {"token": id}
             for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> entry = it.next();
-                if (!entry.getValue().canConvertToInt() || !entry.getValue().isIntegralNumber()
-                        || entry.getValue().intValue() < 0) {
-                    throw new CheckpointException(source + ": model.vocab entry \"" + entry.getKey()
-                            + "\" has no non-negative integer id");
-                }
-                out.put(entry.getKey(), entry.getValue().intValue());
+                out.put(entry.getKey(), checkedId(entry.getValue(), "model.vocab token " + quote(entry.getKey())));
             }
         } else if (vocab != null && vocab.isArray()) {
             // Unigram: [["piece", score], ...], the id is the position.
+            if (vocab.size() > MAX_TOKEN_ID) {
+                throw new CheckpointException(source + ": model.vocab token "
+                        + quote(vocab.get(MAX_TOKEN_ID).path(0).asText()) + " has id " + MAX_TOKEN_ID
+                        + " (position in a list of " + vocab.size() + " pieces), outside [0, " + MAX_TOKEN_ID + ")");
+            }
             for (int i = 0; i < vocab.size(); i++) {
                 JsonNode piece = vocab.get(i).path(0);
                 if (!piece.isTextual()) {
@@ -339,14 +516,49 @@ final class TokenizerJson {
         }
         for (int i = 0; i < added.size(); i++) {
             JsonNode token = added.get(i);
-            if (!token.isObject() || !token.path("id").isIntegralNumber() || !token.path("id").canConvertToInt()
-                    || token.get("id").intValue() < 0 || !token.path("content").isTextual()) {
+            if (!token.isObject() || !token.path("content").isTextual()) {
                 throw new CheckpointException(source + ": added_tokens[" + i
-                        + "] needs a non-negative integer \"id\" and a string \"content\"");
+                        + "] needs an integer \"id\" and a string \"content\"");
             }
+            checkedId(token.get("id"), "added_tokens[" + i + "] " + quote(token.get("content").asText()));
             out.add((ObjectNode) token);
         }
         return out;
+    }
+
+    /**
+     * @param id a token's id node, possibly missing
+     * @param what the token, for the message
+     * @return the id
+     * @throws CheckpointException naming the file and the token unless the id is an integer in
+     *     {@code [0, MAX_TOKEN_ID)}
+     */
+    private int checkedId(JsonNode id, String what) {
+        if (id == null || !id.isIntegralNumber()) {
+            throw new CheckpointException(source + ": " + what + " has no integer id");
+        }
+        if (!id.canConvertToInt() || id.intValue() < 0 || id.intValue() >= MAX_TOKEN_ID) {
+            throw new CheckpointException(source + ": " + what + " has id " + id.asText() + ", outside [0, "
+                    + MAX_TOKEN_ID + ")");
+        }
+        return id.intValue();
+    }
+
+    private static Iterable<JsonNode> addedTokensOrEmpty(ObjectNode root) {
+        JsonNode added = root.get("added_tokens");
+        return added != null && added.isArray() ? added : List.of();
+    }
+
+    /** @return the token in quotes, shortened to 64 characters so a hostile file cannot flood a message */
+    static String quote(String token) {
+        return "\"" + (token.length() > 64 ? token.substring(0, 64) + "..." : token) + "\"";
+    }
+
+    private static String abbreviate(Set<String> tokens) {
+        List<String> sorted = new ArrayList<>(tokens);
+        Collections.sort(sorted);
+        return sorted.size() <= 10 ? sorted.toString()
+                : sorted.subList(0, 10) + " and " + (sorted.size() - 10) + " more";
     }
 
     private static ArrayNode mergesWithout(ArrayNode merges, Set<String> removed) {

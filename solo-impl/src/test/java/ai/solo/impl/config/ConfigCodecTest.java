@@ -92,8 +92,34 @@ class ConfigCodecTest {
     }
 
     @Test
-    void eosTokenListTakesFirstId() throws Exception {
+    void eosTokenListKeepsEveryIdAndRoundTrips() throws Exception {
         SoloConfig c = ConfigCodec.read(write(TINY.replace("\"eos_token_id\": 2", "\"eos_token_id\": [2, 7]")));
+        Path out = dir.resolve("out.json");
+        ConfigCodec.write(c, out);
+
         assertThat(c.eosTokenId()).isEqualTo(2);
+        assertThat(c.eosTokenIds()).containsExactly(2, 7);
+        assertThat(new ObjectMapper().readTree(out.toFile()).get("eos_token_id").toString()).isEqualTo("[2,7]");
+    }
+
+    @Test
+    void absentKeysTakeTheReferenceSoloConfigDefaults() throws Exception {
+        String minimal = "{\"vocab_size\": 1031, \"hidden_size\": 64, \"intermediate_size\": 176,"
+                + " \"num_hidden_layers\": 2, \"num_attention_heads\": 8}";
+
+        SoloConfig c = ConfigCodec.read(write(minimal));
+
+        assertThat(c.numKeyValueHeads()).isEqualTo(8);
+        assertThat(c.rmsNormEps()).isEqualTo(1e-6);
+        assertThat(c.maxPositionEmbeddings()).isEqualTo(131072);
+        assertThat(c.slidingWindow()).hasValue(4096);
+        assertThat(ConfigCodec.read(write(minimal.replace("}", ", \"num_key_value_heads\": null}"))).numKeyValueHeads())
+                .isEqualTo(8);
+    }
+
+    @Test
+    void extraCannotShadowAConfigField() {
+        assertThatThrownBy(() -> SoloConfig.builder().extra("hidden_size", 7))
+                .isInstanceOf(ai.solo.InvalidInputException.class).hasMessageContaining("hidden_size");
     }
 }

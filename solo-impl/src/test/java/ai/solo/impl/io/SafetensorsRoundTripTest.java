@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -288,6 +289,66 @@ class SafetensorsRoundTripTest {
         assertThatThrownBy(() -> ckpt.data("w.f32")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("model.safetensors");
         assertThat(before.getFloat(20)).isEqualTo(6f); // mapped earlier, still readable
+    }
+
+    /** Accepts at most {@code max} bytes per write call, as a socket or pipe may. */
+    private static final class TrickleChannel implements WritableByteChannel {
+        final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        final int max;
+        int calls;
+
+        TrickleChannel(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            calls++;
+            int n = Math.min(max, src.remaining());
+            for (int i = 0; i < n; i++) {
+                received.write(src.get());
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void writeFullyWritesEverythingThroughShortWrites() throws IOException {
+        TrickleChannel out = new TrickleChannel(3);
+        ByteBuffer b = ByteBuffer.allocateDirect(10);
+        for (int i = 0; i < 10; i++) {
+            b.put((byte) i);
+        }
+        b.position(2);
+
+        SafetensorsWriter.writeFully(out, b);
+
+        assertThat(out.received.toByteArray()).containsExactly(2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(out.calls).isEqualTo(3);
+        assertThat(b.position()).isEqualTo(10);
+        SafetensorsWriter.writeFully(out, b); // nothing left: no call
+        assertThat(out.calls).isEqualTo(3);
+    }
+
+    @Test
+    void bufferSourceSurvivesShortWritesAndCanBeWrittenTwice() throws IOException {
+        ByteBuffer bytes = floats(1, 2, 3);
+        TensorData source = TensorData.of(bytes);
+        for (int round = 0; round < 2; round++) {
+            TrickleChannel out = new TrickleChannel(5);
+            source.writeTo(out);
+            assertThat(out.received.toByteArray()).containsExactly(bytes(floats(1, 2, 3)));
+        }
+        assertThat(bytes.position()).isZero();
     }
 
     @Test

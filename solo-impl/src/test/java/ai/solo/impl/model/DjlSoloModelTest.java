@@ -86,18 +86,54 @@ class DjlSoloModelTest {
     }
 
     @Test
-    void slidingWindowOnlyChangesPositionsBeyondTheWindow() {
-        SoloConfig windowed = config.toBuilder().slidingWindow(4).build();
-        Path saved = dir.resolve("m");
-        model.save(saved);
-        ConfigCodec.write(windowed, saved.resolve("config.json"));
-        try (DjlSoloModel w = DjlSoloModel.load(saved, ModelOptions.defaults())) {
-            Logits full = model.logits(input);
-            Logits local = w.logits(input);
-            for (int t = 0; t < 4; t++) {
-                assertThat(maxAbsDiff(full.row(0, t), local.row(0, t))).isLessThan(1e-6);
+    void slidingWindowLetsAQuerySeeExactlyTheLastWindowKeys() {
+        // one layer, so a token's influence cannot travel further through later layers
+        SoloConfig oneLayer = TinyModels.config().numHiddenLayers(1).slidingWindow(4).build();
+        ModelBatch base = batch(oneLayer, 8, 0, 3);
+        try (DjlSoloModel m = DjlSoloModel.create(oneLayer, 5, ModelOptions.defaults())) {
+            Logits reference = m.logits(base);
+            // position 4 sees keys 1..4 (4 - j < 4): changing token 0 must not move it, token 1 must
+            assertThat(maxAbsDiff(m.logits(withToken(base, 0)).row(0, 4), reference.row(0, 4))).isEqualTo(0.0);
+            assertThat(maxAbsDiff(m.logits(withToken(base, 1)).row(0, 4), reference.row(0, 4))).isGreaterThan(1e-6);
+            assertThat(maxAbsDiff(m.logits(withToken(base, 0)).row(0, 3), reference.row(0, 3))).isGreaterThan(1e-6);
+        }
+    }
+
+    private static ModelBatch withToken(ModelBatch b, int position) {
+        int[] ids = b.inputIds().clone();
+        ids[position] = (ids[position] + 1) % 300;
+        return new ModelBatch(1, b.seqLen(), ids, b.patchIndices(), b.patches(), b.patchDim(), b.attentionMask(), null);
+    }
+
+    @Test
+    void sequenceLongerThanMaxPositionsIsRefusedBeforeNativeWork() {
+        SoloConfig shortContext = TinyModels.config().maxPositionEmbeddings(8).build();
+        try (DjlSoloModel m = DjlSoloModel.create(shortContext, 5, ModelOptions.defaults())) {
+            assertThatThrownBy(() -> m.logits(batch(shortContext, 9, 0, 1)))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("max_position_embeddings (8)");
+        }
+    }
+
+    @Test
+    void closeWaitsForCallsInFlightAndLaterCallsFailCleanly() throws Exception {
+        DjlSoloModel m = DjlSoloModel.create(config, 2, ModelOptions.defaults());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                calls.add(pool.submit(() -> m.logits(input)));
             }
-            assertThat(maxAbsDiff(full.row(0, 11), local.row(0, 11))).isGreaterThan(1e-6);
+            Thread.sleep(5);
+            m.close();
+            for (java.util.concurrent.Future<?> call : calls) {
+                try {
+                    call.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -254,7 +290,7 @@ class DjlSoloModelTest {
         DjlSoloModel m = DjlSoloModel.create(config, 1, ModelOptions.defaults());
         m.close();
         m.close();
-        assertThatThrownBy(() -> m.logits(input)).isInstanceOf(InvalidInputException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> m.logits(input)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
     @Test

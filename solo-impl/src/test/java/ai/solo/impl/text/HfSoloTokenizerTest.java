@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,109 @@ class HfSoloTokenizerTest {
     }
 
     @Test
+    void encodeNeverYieldsTheFilesSpecialTokensForTextSpellingThem() {
+        // Whitespace splits "<s>" into "<", "s", ">": without the added tokens these are words.
+        String[] words = {"<unk>", "<s>", "</s>", "hello", "world", "<", "s", ">", "</", "unk"};
+        try (HfSoloTokenizer tokenizer = HfSoloTokenizer.fromJson(wordLevel("Whitespace", words))) {
+            assertThat(tokenizer.encode("<s> hello </s> <unk>")).containsExactly(5, 6, 7, 3, 8, 6, 7, 5, 9, 7);
+            assertThat(tokenizer.encode("</s>")).containsExactly(8, 6, 7);
+
+            assertThat(tokenizer.tokenId("</s>")).hasValue(2);
+            assertThat(tokenizer.bosTokenId()).isEqualTo(1);
+            assertThat(tokenizer.eosTokenId()).isEqualTo(2);
+            assertThat(tokenizer.decode(new int[] {1, 3, 2}, false)).isEqualTo("<s> hello </s>");
+            assertThat(tokenizer.decode(new int[] {1, 3, 2}, true)).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void hidesSpecialTokensThatBpeMergesWouldBuild() {
+        // ids: <unk> 0, "<" 1, "/" 2, "s" 3, ">" 4, "</" 5, "</s" 6, "</s>" 7 (also a special added token)
+        String json = withAddedTokens(bpeSpelling("</s>"), Map.of("</s>", 7));
+        try (HfSoloTokenizer tokenizer = HfSoloTokenizer.fromJson(json)) {
+            assertThat(tokenizer.tokenId("</s>")).hasValue(7);
+            assertThat(tokenizer.eosTokenId()).isEqualTo(7);
+            assertThat(tokenizer.visionTokens().vision()).isEqualTo(8);
+
+            int[] ids = tokenizer.encode("</s>");
+
+            assertThat(ids).containsExactly(6, 4);
+            assertThat(tokenizer.decode(ids, false)).isEqualTo("</s>");
+            assertThat(tokenizer.decode(new int[] {7}, false)).isEqualTo("</s>");
+        }
+    }
+
+    @Test
+    void keepsNonSpecialAddedTokensButHidesAnyTheConfigCallsSpecial() throws IOException {
+        ObjectNode root = (ObjectNode) readTree(wordLevel("Whitespace", WORDS));
+        ArrayNode added = (ArrayNode) root.get("added_tokens");
+        added.add(addedToken(10, "[TOOL]").put("special", false));
+        added.add(addedToken(11, "[CALL]").put("special", false));
+        added.add(addedToken(12, "[CTRL]"));
+        Path dir = folder("nonspecial", root.toString(), "{\"additional_special_tokens\": [\"[CALL]\"]}");
+        try (HfSoloTokenizer tokenizer = HfSoloTokenizer.load(dir)) {
+            assertThat(tokenizer.visionTokens().vision()).isEqualTo(13);
+
+            assertThat(tokenizer.encode("hello [TOOL] world")).containsExactly(3, 10, 4);
+            assertThat(IntStream.of(tokenizer.encode("hello [CALL] [CTRL] world"))).noneMatch(id -> id >= 10);
+            assertThat(tokenizer.tokenId("[CALL]")).hasValue(11);
+            assertThat(tokenizer.tokenId("[CTRL]")).hasValue(12);
+        }
+    }
+
+    @Test
+    void addedTokensAfterHiddenOnesKeepTheirIds() {
+        // The tokenizers library numbers added tokens absent from model.vocab in order from the
+        // vocabulary size: hiding "<vision>" and "[CTRL]" before "[TOOL]" must not renumber it.
+        ObjectNode root = (ObjectNode) readTree(wordLevel("Whitespace", WORDS));
+        ArrayNode added = (ArrayNode) root.get("added_tokens");
+        added.add(addedToken(10, "<vision>"));
+        added.add(addedToken(11, "[CTRL]"));
+        added.add(addedToken(12, "[TOOL]").put("special", false));
+        try (HfSoloTokenizer tokenizer = HfSoloTokenizer.fromJson(root.toString())) {
+            assertThat(tokenizer.visionTokens().vpatch()).isEqualTo(13);
+
+            assertThat(tokenizer.encode("hello [TOOL] world [TOOL]")).containsExactly(3, 12, 4, 12);
+            assertThat(tokenizer.decode(new int[] {3, 12, 11, 10}, false)).isEqualTo("hello [TOOL] [CTRL] <vision>");
+        }
+    }
+
+    @Test
+    void unigramKeepsTheIdsOfAddedTokensAfterHiddenOnes() {
+        String[] pieces = {"<unk>", "<s>", "</s>", "hello", "world", "[", "]", "C", "T", "R", "L", "O"};
+        ObjectNode root = (ObjectNode) readTree(wordLevel("Whitespace", pieces));
+        ObjectNode model = root.putObject("model");
+        model.put("type", "Unigram");
+        model.put("unk_id", 0);
+        ArrayNode vocab = model.putArray("vocab");
+        for (int i = 0; i < pieces.length; i++) {
+            vocab.addArray().add(pieces[i]).add(i < 3 ? 0.0 : -1.0 - i);
+        }
+        model.put("byte_fallback", false);
+        ArrayNode added = (ArrayNode) root.get("added_tokens");
+        added.add(addedToken(12, "[CTRL]"));
+        added.add(addedToken(13, "[TOOL]").put("special", false));
+        try (HfSoloTokenizer tokenizer = HfSoloTokenizer.fromJson(root.toString())) {
+            assertThat(tokenizer.visionTokens().vision()).isEqualTo(14);
+
+            assertThat(tokenizer.encode("hello [TOOL] world")).containsExactly(3, 13, 4);
+            assertThat(tokenizer.encode("[CTRL]")).containsExactly(5, 7, 8, 9, 10, 6);
+        }
+    }
+
+    @Test
+    void hidesTheBosAndEosTokensOfTheConfigEvenWhenNotMarkedSpecial() throws IOException {
+        ObjectNode root = (ObjectNode) readTree(wordLevel("WhitespaceSplit", WORDS));
+        ArrayNode added = (ArrayNode) root.get("added_tokens");
+        added.add(addedToken(10, "<bos>").put("special", false));
+        Path dir = folder("bos", root.toString(), "{\"bos_token\": \"<bos>\"}");
+        try (HfSoloTokenizer tokenizer = HfSoloTokenizer.load(dir)) {
+            assertThat(tokenizer.bosTokenId()).isEqualTo(10);
+            assertThat(tokenizer.encode("hello <bos>")).containsExactly(3, 0);
+        }
+    }
+
+    @Test
     void hidesSoloTokensThatAreWordsOfTheModelVocabulary() {
         // WhitespaceSplit keeps "<vision>" whole, so only removing it from the vocabulary keeps it out.
         String[] words = {"<unk>", "<s>", "</s>", "hello", "world", "a", "cat", "<", "vision", "<vision>"};
@@ -102,6 +206,69 @@ class HfSoloTokenizerTest {
             assertThat(ids).containsExactly(13, 7);
             assertThat(tokenizer.decode(ids, false)).isEqualTo("<vision>");
         }
+    }
+
+    @Test
+    void rejectsTokenIdsOutsideTheSupportedRange() throws IOException {
+        String hugeAdded = withAddedTokens(wordLevel("Whitespace", WORDS), Map.of("<big>", Integer.MAX_VALUE - 1));
+        assertThatThrownBy(() -> HfSoloTokenizer.fromJson(hugeAdded))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("tokenizer JSON")
+                .hasMessageContaining("\"<big>\"")
+                .hasMessageContaining(Integer.toString(Integer.MAX_VALUE - 1));
+
+        String atLimit = withAddedTokens(wordLevel("Whitespace", WORDS), Map.of("<edge>", 1 << 24));
+        assertThatThrownBy(() -> HfSoloTokenizer.fromJson(atLimit))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("\"<edge>\"")
+                .hasMessageContaining("16777216");
+
+        ObjectNode negative = (ObjectNode) readTree(wordLevel("Whitespace", WORDS));
+        ((ObjectNode) negative.at("/model/vocab")).put("cat", -6);
+        assertThatThrownBy(() -> HfSoloTokenizer.fromJson(negative.toString()))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("model.vocab")
+                .hasMessageContaining("\"cat\"")
+                .hasMessageContaining("-6");
+
+        ObjectNode tooLong = (ObjectNode) readTree(wordLevel("Whitespace", WORDS));
+        ((ObjectNode) tooLong.at("/model/vocab")).put("cat", 1L << 40);
+        Path file = tmp.resolve("tokenizer.json");
+        Files.writeString(file, tooLong.toString());
+        assertThatThrownBy(() -> HfSoloTokenizer.load(file))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("\"cat\"")
+                .hasMessageContaining(Long.toString(1L << 40));
+    }
+
+    @Test
+    void acceptsTheLargestSupportedId() throws IOException {
+        int largest = (1 << 24) - 1;
+        String json = withAddedTokens(wordLevel("Whitespace", WORDS), Map.of("<last>", largest));
+        try (HfSoloTokenizer tokenizer = HfSoloTokenizer.fromJson(json)) {
+            assertThat(tokenizer.visionTokens().vision()).isEqualTo(largest + 1);
+            assertThat(tokenizer.vocabSize()).isEqualTo(largest + 1 + 1031);
+        }
+    }
+
+    @Test
+    void rejectsOversizedFilesBeforeReadingThem() throws IOException {
+        Path big = Files.createDirectories(tmp.resolve("big"));
+        Path json = big.resolve("tokenizer.json");
+        sparseFile(json, HfSoloTokenizer.MAX_TOKENIZER_BYTES + 1L);
+        assertThatThrownBy(() -> HfSoloTokenizer.load(big))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(json.toString())
+                .hasMessageContaining("512 MiB");
+
+        Path dir = folder("bigconfig", wordLevel("Whitespace", WORDS), "{}");
+        Path config = dir.resolve("tokenizer_config.json");
+        sparseFile(config, HfSoloTokenizer.MAX_CONFIG_BYTES + 1L);
+        assertThatThrownBy(() -> HfSoloTokenizer.load(dir))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(config.toString())
+                .hasMessageContaining("16 MiB");
     }
 
     @Test
@@ -202,12 +369,12 @@ class HfSoloTokenizerTest {
     }
 
     @Test
-    void writeToThenLoadGivesTheSameIdsAndEncoding() throws IOException {
+    void saveToThenLoadGivesTheSameIdsAndEncoding() throws IOException {
         Path source = folder("source", wordLevel("Whitespace", WORDS),
                 "{\"bos_token\": \"<s>\", \"added_tokens_decoder\": {\"0\": {\"content\": \"<unk>\", \"special\": true}}}");
         Path saved = tmp.resolve("saved");
         try (HfSoloTokenizer original = HfSoloTokenizer.load(source)) {
-            original.writeTo(saved);
+            original.saveTo(saved);
 
             try (HfSoloTokenizer reloaded = HfSoloTokenizer.load(saved)) {
                 assertThat(reloaded.visionTokens()).isEqualTo(original.visionTokens());
@@ -232,7 +399,7 @@ class HfSoloTokenizerTest {
                 "{\"added_tokens_decoder\": {\"0\": {\"content\": \"<unk>\", \"special\": true}}}");
         Path saved = tmp.resolve("saved");
         try (HfSoloTokenizer tokenizer = HfSoloTokenizer.load(source)) {
-            tokenizer.writeTo(saved);
+            tokenizer.saveTo(saved);
         }
 
         JsonNode json = MAPPER.readTree(saved.resolve("tokenizer.json").toFile());
@@ -250,13 +417,13 @@ class HfSoloTokenizerTest {
     }
 
     @Test
-    void writeToReplacesEarlierFilesAndWritesNoConfigWhenNoneWasLoaded() throws IOException {
+    void saveToReplacesEarlierFilesAndWritesNoConfigWhenNoneWasLoaded() throws IOException {
         Path saved = tmp.resolve("saved");
         Files.createDirectories(saved);
         Files.writeString(saved.resolve("tokenizer.json"), "old");
         try (HfSoloTokenizer tokenizer = HfSoloTokenizer.fromJson(wordLevel("Whitespace", WORDS))) {
-            tokenizer.writeTo(saved);
-            tokenizer.writeTo(saved);
+            tokenizer.saveTo(saved);
+            tokenizer.saveTo(saved);
         }
 
         try (Stream<Path> files = Files.list(saved)) {
@@ -321,14 +488,28 @@ class HfSoloTokenizerTest {
     }
 
     @Test
-    void closeIsIdempotentAndLaterUseFailsClearly() {
-        HfSoloTokenizer tokenizer = HfSoloTokenizer.fromJson(wordLevel("Whitespace", WORDS));
+    void closeIsIdempotentAndLaterUseFailsClearly() throws IOException {
+        Path dir = folder("closed", wordLevel("Whitespace", WORDS), "{}");
+        HfSoloTokenizer tokenizer = HfSoloTokenizer.load(dir);
         tokenizer.close();
         tokenizer.close();
 
-        assertThatThrownBy(() -> tokenizer.encode("hello")).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> tokenizer.decode(new int[] {3}, false)).isInstanceOf(IllegalStateException.class);
+        String file = dir.resolve("tokenizer.json").toString();
+        assertThatThrownBy(() -> tokenizer.encode("hello"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> tokenizer.decode(new int[] {3}, false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file);
         assertThat(tokenizer.visionTokens().vision()).isEqualTo(10);
+        assertThat(tokenizer.tokenId("</s>")).hasValue(2);
+
+        Path saved = tmp.resolve("afterclose");
+        tokenizer.saveTo(saved);
+        try (HfSoloTokenizer reloaded = HfSoloTokenizer.load(saved)) {
+            assertThat(reloaded.encode("hello world")).containsExactly(3, 4);
+        }
     }
 
     @Test
@@ -384,22 +565,42 @@ class HfSoloTokenizerTest {
 
     /** A BPE whose merges spell {@code <vision>} from its characters, ids 0..14. */
     private static String bpeSpellingVision() {
-        String[] pieces = {"<unk>", "<", "v", "i", "s", "o", "n", ">", "<v", "<vi", "<vis", "<visi", "<visio", "<vision", "<vision>"};
-        ObjectNode root = (ObjectNode) readTree(wordLevel("WhitespaceSplit", pieces));
+        return bpeSpelling("<vision>");
+    }
+
+    /**
+     * A BPE whose merges spell {@code word} left to right from its (distinct) characters: id 0
+     * {@code <unk>}, then the characters, then the prefixes of two or more characters, the
+     * whole word last.
+     */
+    private static String bpeSpelling(String word) {
+        List<String> pieces = new ArrayList<>(List.of("<unk>"));
+        word.chars().distinct().forEach(c -> pieces.add(Character.toString(c)));
+        int firstPrefix = pieces.size();
+        for (int end = 2; end <= word.length(); end++) {
+            pieces.add(word.substring(0, end));
+        }
+        ObjectNode root = (ObjectNode) readTree(wordLevel("WhitespaceSplit", pieces.toArray(String[]::new)));
         root.set("added_tokens", MAPPER.createArrayNode().add(addedToken(0, "<unk>")));
         root.putObject("decoder").put("type", "Fuse");
         ObjectNode model = (ObjectNode) root.get("model");
         model.put("type", "BPE");
         ArrayNode merges = model.putArray("merges");
-        for (int i = 8; i < pieces.length; i++) {
-            String left = i == 8 ? "<" : pieces[i - 1];
-            merges.add(left + " " + pieces[i].substring(left.length()));
+        for (int i = firstPrefix; i < pieces.size(); i++) {
+            String left = i == firstPrefix ? word.substring(0, 1) : pieces.get(i - 1);
+            merges.add(left + " " + pieces.get(i).substring(left.length()));
         }
         return root.toString();
     }
 
-    private static String withAddedTokens(String json, Map<String, Integer> tokens) throws IOException {
-        ObjectNode root = (ObjectNode) MAPPER.readTree(json);
+    private static void sparseFile(Path file, long size) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size);
+        }
+    }
+
+    private static String withAddedTokens(String json, Map<String, Integer> tokens) {
+        ObjectNode root = (ObjectNode) readTree(json);
         ArrayNode added = (ArrayNode) root.get("added_tokens");
         tokens.forEach((content, id) -> added.add(addedToken(id, content)));
         return root.toString();
