@@ -4,10 +4,10 @@ package ai.solo.generate;
 public enum FinishReason {
     /** {@link GenerationConfig#maxNewTokens()} tokens were generated. */
     LENGTH,
-    /** A stop string or stop token was produced. */
+    /** A stop string or stop token id was produced. */
     STOP,
-    /** The model produced its end-of-sequence token. */
+    /** The model produced an end-of-sequence token. */
     EOS,
-    /** The caller cancelled generation. */
+    /** The caller cancelled generation (a listener returned false, or a stream was closed). */
     CANCELLED
 }

@@ -3,6 +3,8 @@ package ai.solo.spi;
 import ai.solo.ModelOptions;
 import ai.solo.SoloConfig;
 import ai.solo.SoloModel;
+import ai.solo.generate.GenerationConfig;
+import ai.solo.generate.Generator;
 import ai.solo.image.ImagePatcher;
 import ai.solo.io.Tensor;
 import ai.solo.text.SoloTokenizer;
@@ -72,4 +74,16 @@ public interface SoloProvider {
      * @param tensors tensors in write order
      */
     void writeTensors(Path file, Map<String, Tensor> tensors);
+
+    /**
+     * @param settings model, chat template, patcher and image layout
+     * @return a generator for the model
+     */
+    Generator generator(Generator.Settings settings);
+
+    /**
+     * @param file a Hugging Face {@code generation_config.json}
+     * @return the decoding options it holds
+     */
+    GenerationConfig readGenerationConfig(Path file);
 }

@@ -3,9 +3,13 @@ package ai.solo.impl;
 import ai.solo.ModelOptions;
 import ai.solo.SoloConfig;
 import ai.solo.SoloModel;
+import ai.solo.generate.GenerationConfig;
+import ai.solo.generate.Generator;
 import ai.solo.image.ImagePatcher;
 import ai.solo.io.Tensor;
 import ai.solo.impl.config.ConfigCodec;
+import ai.solo.impl.config.GenerationConfigCodec;
+import ai.solo.impl.generate.DjlGenerator;
 import ai.solo.impl.image.DefaultImagePatcher;
 import ai.solo.impl.io.HeapTensors;
 import ai.solo.impl.model.DjlSoloModel;
@@ -67,5 +71,15 @@ public final class DjlSoloProvider implements SoloProvider {
     @Override
     public void writeTensors(Path file, Map<String, Tensor> tensors) {
         HeapTensors.write(file, tensors);
+    }
+
+    @Override
+    public Generator generator(Generator.Settings settings) {
+        return new DjlGenerator(settings);
+    }
+
+    @Override
+    public GenerationConfig readGenerationConfig(Path file) {
+        return GenerationConfigCodec.read(file);
     }
 }

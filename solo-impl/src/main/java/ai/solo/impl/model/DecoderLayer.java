@@ -22,6 +22,7 @@ final class DecoderLayer {
     private final NDArray wGate; // [ffn, hidden]
     private final NDArray wUp; // [ffn, hidden]
     private final NDArray wDown; // [hidden, ffn]
+    private final int layer;
     private final int heads;
     private final int kvHeads;
     private final int headDim;
@@ -38,6 +39,7 @@ final class DecoderLayer {
         wGate = weights.get(TensorNames.gateProj(layer));
         wUp = weights.get(TensorNames.upProj(layer));
         wDown = weights.get(TensorNames.downProj(layer));
+        this.layer = layer;
         heads = config.numAttentionHeads();
         kvHeads = config.numKeyValueHeads();
         headDim = config.headDim();
@@ -71,16 +73,26 @@ final class DecoderLayer {
         // [B, T, kv, group, d] -> [B, kv, group * T, d]: the query heads sharing one kv head
         NDArray qg = q.reshape(b, t, kvHeads, group, headDim).transpose(0, 2, 3, 1, 4)
                 .reshape(b, kvHeads, group * t, headDim);
-        NDArray kt = k.transpose(0, 2, 3, 1); // [B, kv, d, T]
-        NDArray vt = v.transpose(0, 2, 1, 3); // [B, kv, T, d]
+        NDArray keys = k.transpose(0, 2, 1, 3); // [B, kv, T, d]
+        NDArray values = v.transpose(0, 2, 1, 3); // [B, kv, T, d]
+        KvCache cache = context.cache();
+        if (cache != null) {
+            cache.write(layer, context.start(), keys, values);
+            if (context.attendToCache()) {
+                NDArray[] cached = cache.view(layer, x.getManager());
+                keys = cached[0]; // [B, kv, S, d]
+                values = cached[1];
+            }
+        }
+        long keyCount = keys.getShape().get(2);
 
-        NDArray scores = qg.matMul(kt).toType(DataType.FLOAT32, false)
-                .reshape(b, kvHeads, group, t, t).mul(scale).add(context.mask());
+        NDArray scores = qg.matMul(keys.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
+                .reshape(b, kvHeads, group, t, keyCount).mul(scale).add(context.mask());
         NDArray probs = scores.softmax(-1);
         if (x.getDataType() != DataType.FLOAT32) {
             probs = probs.toType(x.getDataType(), false);
         }
-        NDArray out = probs.reshape(b, kvHeads, group * t, t).matMul(vt) // [B, kv, group * T, d]
+        NDArray out = probs.reshape(b, kvHeads, group * t, keyCount).matMul(values) // [B, kv, group * T, d]
                 .reshape(b, kvHeads, group, t, headDim)
                 .transpose(0, 3, 1, 2, 4) // [B, T, kv, group, d]
                 .reshape(b, t, (long) heads * headDim);

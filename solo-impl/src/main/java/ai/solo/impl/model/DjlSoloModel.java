@@ -208,8 +208,16 @@ public final class DjlSoloModel implements SoloModel {
         }
     }
 
-    /** Runs a call while the model cannot be closed under it. */
-    private <T> T withOpenModel(Supplier<T> call) {
+    /**
+     * Runs a call while the model cannot be closed under it: the weights stay valid until the
+     * call returns. For generation and training steps in this module.
+     *
+     * @param call the work
+     * @param <T> its result type
+     * @return its result
+     * @throws IllegalStateException if the model is closed
+     */
+    public <T> T withOpenModel(Supplier<T> call) {
         lifecycle.readLock().lock();
         try {
             if (closed) {

@@ -2,6 +2,7 @@ package ai.solo.impl.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.solo.InvalidInputException;
@@ -50,6 +51,60 @@ public final class SoloTransformer {
      */
     public NDArray forward(ModelBatch batch, NDManager manager) {
         validate(batch);
+        Inputs in = inputs(batch, manager);
+        NDArray mask = AttentionMask.build(manager, 0, batch.seqLen(),
+                AttentionMask.keyIndices(batch.attentionMask(), batch.seqLen()), batch.batchSize(), config.slidingWindow());
+        return run(in, mask, null, 0, false, false);
+    }
+
+    /**
+     * Runs a prompt through the network and fills the cache with its keys and values.
+     *
+     * @param batch the prompts, left-padded to one length
+     * @param cache an empty cache sized for the request
+     * @param manager scope for inputs and intermediates; the caller closes it
+     * @return float32 logits of the last position {@code [B, vocab]}
+     */
+    public NDArray prefill(ModelBatch batch, KvCache cache, NDManager manager) {
+        validate(batch);
+        Inputs in = inputs(batch, manager);
+        int t = batch.seqLen();
+        NDArray mask = AttentionMask.build(manager, 0, t, AttentionMask.keyIndices(batch.attentionMask(), t),
+                batch.batchSize(), config.slidingWindow());
+        cache.advance(0, t, batch.attentionMask());
+        return run(in, mask, cache, 0, false, true);
+    }
+
+    /**
+     * One decode step: every row appends one token, attending to the cache.
+     *
+     * @param tokens {@code [B]} the token each row appends
+     * @param positions {@code [B]} that token's position id (its index among the row's real tokens)
+     * @param cache the request's cache, filled up to the previous token
+     * @param manager scope for inputs and intermediates; the caller closes it
+     * @return float32 logits {@code [B, vocab]}
+     */
+    public NDArray decode(int[] tokens, int[] positions, KvCache cache, NDManager manager) {
+        int b = tokens.length;
+        for (int i = 0; i < b; i++) {
+            if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
+                throw new InvalidInputException("token " + tokens[i] + " is outside the vocabulary [0, "
+                        + config.vocabSize() + ")");
+            }
+        }
+        int start = cache.length();
+        cache.advance(start, 1, null);
+        Inputs in = new Inputs(manager.create(toLongs(tokens), new Shape(b, 1)), null, null,
+                manager.create(toLongs(positions), new Shape(b, 1)));
+        NDArray mask = AttentionMask.build(manager, start, 1, cache.slotIndices(), b, config.slidingWindow());
+        return run(in, mask, cache, start, true, true);
+    }
+
+    /** Model inputs as engine arrays. */
+    private record Inputs(NDArray ids, NDArray patchRows, NDArray patches, NDArray positions) {
+    }
+
+    private Inputs inputs(ModelBatch batch, NDManager manager) {
         int b = batch.batchSize();
         int t = batch.seqLen();
         NDArray ids = manager.create(toLongs(batch.inputIds()), new Shape(b, t));
@@ -65,17 +120,23 @@ public final class SoloTransformer {
             patchRows = manager.create(rows);
             patches = manager.create(batch.patches(), new Shape(batch.patchCount(), batch.patchDim()));
         }
-        NDArray positions = manager.create(toLongs(positions(batch)), new Shape(b, t));
-        NDArray[] cosSin = rope.tables(positions, embedding.dataType());
-        NDArray mask = AttentionMask.build(manager, 0, t, AttentionMask.keyIndices(batch.attentionMask(), t), b,
-                config.slidingWindow());
-        AttentionContext context = new AttentionContext(cosSin[0], cosSin[1], mask);
+        return new Inputs(ids, patchRows, patches, manager.create(toLongs(positions(batch)), new Shape(b, t)));
+    }
 
-        NDArray x = embedding.forward(ids, patchRows, patches);
+    private NDArray run(Inputs in, NDArray mask, KvCache cache, int start, boolean attendToCache, boolean lastOnly) {
+        NDArray[] cosSin = rope.tables(in.positions(), embedding.dataType());
+        AttentionContext context = new AttentionContext(cosSin[0], cosSin[1], mask, cache, start, attendToCache);
+        NDArray x = embedding.forward(in.ids(), in.patchRows(), in.patches());
         for (DecoderLayer layer : layers) {
             x = layer.forward(x, context);
         }
-        return head.forward(x);
+        if (!lastOnly) {
+            return head.forward(x);
+        }
+        // only the next token's scores are needed: skip lm_head on every other position
+        Shape s = x.getShape();
+        NDArray last = x.get(new NDIndex(":, {}:, :", s.get(1) - 1));
+        return head.forward(last).reshape(s.get(0), -1);
     }
 
     /** @return the model shape */

@@ -1,0 +1,267 @@
+package ai.solo.impl.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.solo.EngineException;
+import ai.solo.InvalidInputException;
+import ai.solo.ModelBatch;
+import ai.solo.SoloConfig;
+import ai.solo.SoloException;
+import ai.solo.generate.FinishReason;
+import ai.solo.generate.GenerationConfig;
+import ai.solo.generate.GenerationResult;
+import ai.solo.generate.TokenListener;
+import ai.solo.impl.model.DjlSoloModel;
+import ai.solo.impl.model.KvCache;
+import ai.solo.text.SoloTokenizer;
+import ai.solo.text.TokenSequence;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One generation request of one or more sequences: a left-padded prefill, then one batched
+ * decode step per {@link #step()} call until every sequence has finished.
+ *
+ * <p>The request's key/value cache lives in its own manager, freed by {@link #close()}; each
+ * step's temporaries live in an {@link NDScope} closed at the end of the step, so native memory
+ * does not grow with the number of steps or requests. The model's lifecycle lock is held per
+ * step, never between steps, so a lazily consumed stream cannot block {@code close()}.
+ * Not thread-safe: one session per calling thread.
+ */
+final class DecodeSession implements AutoCloseable {
+    private final DjlSoloModel model;
+    private final SoloConfig modelConfig;
+    private final GenerationConfig config;
+    private final List<TokenSequence> prompts;
+    private final Row[] rows;
+    private final ModelBatch batch;
+    private final int maxNewTokens;
+    private final Set<Integer> eos;
+    private final long startNanos;
+    private final long preprocessNanos;
+    private KvCache cache;
+    private long firstTokenNanos;
+    private boolean closed;
+
+    /** Per-sequence state. */
+    private static final class Row {
+        final Sampler sampler;
+        final TextTracker text;
+        final TokenListener listener;
+        final List<Integer> ids = new ArrayList<>();
+        final List<Float> logprobs = new ArrayList<>();
+        int position;
+        FinishReason finish;
+
+        Row(Sampler sampler, TextTracker text, TokenListener listener, int position) {
+            this.sampler = sampler;
+            this.text = text;
+            this.listener = listener;
+            this.position = position;
+        }
+    }
+
+    /**
+     * Validates the request and prepares it; no native work happens here.
+     *
+     * @param model the model
+     * @param tokenizer decodes output text; null gives empty text
+     * @param prompts one laid-out prompt per sequence
+     * @param config decoding options
+     * @param listeners one per prompt (entries may be null), or null
+     * @param startNanos when the caller's request started, for timings
+     */
+    DecodeSession(DjlSoloModel model, SoloTokenizer tokenizer, List<TokenSequence> prompts, GenerationConfig config,
+            List<TokenListener> listeners, long startNanos) {
+        if (prompts == null || prompts.isEmpty()) {
+            throw new InvalidInputException("no prompt to generate from");
+        }
+        if (config == null) {
+            throw new InvalidInputException("generation config must not be null");
+        }
+        this.model = model;
+        this.modelConfig = model.config();
+        this.config = config;
+        this.prompts = List.copyOf(prompts);
+        this.startNanos = startNanos;
+        this.batch = LeftPadding.batch(this.prompts);
+        int context = modelConfig.maxPositionEmbeddings();
+        if (batch.seqLen() >= context) {
+            throw new InvalidInputException("prompt of " + batch.seqLen() + " tokens (images included) leaves no room in"
+                    + " the model's context of " + context + " tokens (max_position_embeddings)");
+        }
+        this.maxNewTokens = Math.min(config.maxNewTokens(), context - batch.seqLen());
+        this.eos = new LinkedHashSet<>(modelConfig.eosTokenIds());
+        int[] suppressed = suppressedIds(tokenizer, config, modelConfig.vocabSize());
+        rows = new Row[prompts.size()];
+        for (int i = 0; i < rows.length; i++) {
+            TokenSequence p = this.prompts.get(i);
+            rows[i] = new Row(new Sampler(config, suppressed, p.inputIds()),
+                    new TextTracker(tokenizer, config.stopStrings()),
+                    listeners == null ? null : listeners.get(i), p.length());
+        }
+        this.preprocessNanos = System.nanoTime() - startNanos;
+    }
+
+    /**
+     * Generates one more token for every unfinished sequence (the first call runs the prefill).
+     *
+     * @return whether any sequence is still unfinished
+     */
+    boolean step() {
+        if (closed) {
+            throw new IllegalStateException("generation was closed");
+        }
+        if (finished()) {
+            return false;
+        }
+        float[] logits = model.withOpenModel(() -> {
+            boolean first = cache == null;
+            if (first) {
+                // created outside the step's scope: the cache lives until close()
+                cache = new KvCache(modelConfig, rows.length, batch.seqLen() + maxNewTokens,
+                        model.weights().manager().newSubManager(), model.transformer().dataType());
+            }
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDManager stepManager = model.weights().manager().newSubManager();
+                try {
+                    NDArray out = first ? model.transformer().prefill(batch, cache, stepManager) : decode(stepManager);
+                    return out.toFloatArray();
+                } finally {
+                    stepManager.close();
+                }
+            } catch (SoloException | IllegalStateException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new EngineException("generation step failed: " + e.getMessage(), e);
+            }
+        });
+        if (firstTokenNanos == 0) {
+            firstTokenNanos = System.nanoTime();
+        }
+        int vocab = modelConfig.vocabSize();
+        for (int b = 0; b < rows.length; b++) {
+            Row row = rows[b];
+            if (row.finish != null) {
+                continue;
+            }
+            int token = row.sampler.next(Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab));
+            accept(row, token);
+        }
+        return !finished();
+    }
+
+    private NDArray decode(NDManager stepManager) {
+        int[] tokens = new int[rows.length];
+        int[] positions = new int[rows.length];
+        for (int b = 0; b < rows.length; b++) {
+            Row row = rows[b];
+            // finished rows keep stepping in the batch with their last token; their output is ignored
+            tokens[b] = row.ids.get(row.ids.size() - 1);
+            positions[b] = row.position - 1;
+        }
+        return model.transformer().decode(tokens, positions, cache, stepManager);
+    }
+
+    private void accept(Row row, int token) {
+        row.ids.add(token);
+        row.position++;
+        float logprob = row.sampler.lastLogprob();
+        if (config.returnLogprobs()) {
+            row.logprobs.add(logprob);
+        }
+        String piece = row.text.accept(row.ids.stream().mapToInt(Integer::intValue).toArray());
+        if (row.text.stopped() || config.stopTokenIds().contains(token)) {
+            row.finish = FinishReason.STOP;
+        } else if (eos.contains(token)) {
+            row.finish = FinishReason.EOS;
+        } else if (row.ids.size() >= maxNewTokens) {
+            row.finish = FinishReason.LENGTH;
+        }
+        if (row.finish != null && !row.text.stopped()) {
+            piece += row.text.flush();
+        }
+        if (row.listener != null) {
+            boolean goOn = row.listener.onToken(new TokenListener.GeneratedToken(token, piece,
+                    config.returnLogprobs() ? logprob : Float.NaN, row.ids.size() - 1));
+            if (!goOn && row.finish == null) {
+                row.finish = FinishReason.CANCELLED;
+            }
+        }
+    }
+
+    /** Marks every unfinished sequence as cancelled. */
+    void cancel() {
+        for (Row row : rows) {
+            if (row.finish == null) {
+                row.finish = FinishReason.CANCELLED;
+            }
+        }
+    }
+
+    /** @return whether every sequence has finished */
+    boolean finished() {
+        for (Row row : rows) {
+            if (row.finish == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs steps until every sequence has finished. */
+    void runToEnd() {
+        while (step()) {
+            // each step generates one token per unfinished sequence
+        }
+    }
+
+    /** @return one result per prompt; call once every sequence has finished */
+    List<GenerationResult> results() {
+        long end = System.nanoTime();
+        long ttft = firstTokenNanos == 0 ? end - startNanos : firstTokenNanos - startNanos;
+        GenerationResult.Timings timings = new GenerationResult.Timings(preprocessNanos, ttft,
+                firstTokenNanos == 0 ? 0 : end - firstTokenNanos, end - startNanos);
+        List<GenerationResult> out = new ArrayList<>(rows.length);
+        for (int b = 0; b < rows.length; b++) {
+            Row row = rows[b];
+            float[] logprobs = null;
+            if (config.returnLogprobs()) {
+                logprobs = new float[row.logprobs.size()];
+                for (int i = 0; i < logprobs.length; i++) {
+                    logprobs[i] = row.logprobs.get(i);
+                }
+            }
+            out.add(new GenerationResult(row.text.text(), row.ids.stream().mapToInt(Integer::intValue).toArray(),
+                    prompts.get(b).inputIds(), row.finish == null ? FinishReason.CANCELLED : row.finish, logprobs,
+                    timings));
+        }
+        return out;
+    }
+
+    private static int[] suppressedIds(SoloTokenizer tokenizer, GenerationConfig config, int vocab) {
+        Set<Integer> ids = new LinkedHashSet<>(config.suppressTokenIds());
+        if (config.suppressSoloTokens() && tokenizer != null) {
+            for (int id : tokenizer.appendedTokenIds()) {
+                ids.add(id);
+            }
+        }
+        return ids.stream().mapToInt(Integer::intValue).filter(id -> id < vocab).toArray();
+    }
+
+    /** Frees the request's key/value cache; safe to call twice. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (cache != null) {
+                cache.close();
+            }
+        }
+    }
+}
