@@ -100,8 +100,10 @@ public interface Generator {
 
     /**
      * Streams the answer as text pieces, decoded lazily as the stream is consumed on the
-     * caller's thread. Closing the stream (or a short-circuiting operation) cancels generation
-     * and frees its cache: use try-with-resources.
+     * caller's thread. Reading to the end frees the request's key/value cache; closing the
+     * stream cancels generation and frees it too. A short-circuiting operation
+     * ({@code findFirst}, {@code limit}) stops reading but keeps the cache until the stream is
+     * closed: use try-with-resources.
      *
      * @param conversation turns ending with a user turn
      * @param config decoding options

@@ -1,7 +1,10 @@
 package ai.solo.examples.cli;
 
 import ai.solo.SoloException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,11 +17,14 @@ import picocli.CommandLine.Option;
  * solo patchify --image cat.jpg --out patches.safetensors --png grid.png
  * solo logits --model DIR --input in.safetensors --out out.safetensors
  * solo info --model DIR
+ * solo generate --model DIR --image cat.jpg --prompt "What is this?" [--output json]
+ * solo chat --model DIR
  * </pre>
  */
 @Command(name = "solo", mixinStandardHelpOptions = true, version = "solo 0.1.0",
         description = "Run SOLO, the single-transformer vision-language model, from the command line.",
-        subcommands = {PatchifyCommand.class, LogitsCommand.class, InfoCommand.class, DemoCommand.class})
+        subcommands = {GenerateCommand.class, ChatCommand.class, PatchifyCommand.class, LogitsCommand.class,
+            InfoCommand.class, DemoCommand.class})
 public final class SoloCli implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
@@ -28,6 +34,13 @@ public final class SoloCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Standard input, read by {@code solo chat}. */
+    private final BufferedReader in;
+
+    private SoloCli(BufferedReader in) {
+        this.in = in;
+    }
+
     /**
      * @param args command-line arguments
      */
@@ -36,7 +49,8 @@ public final class SoloCli implements Runnable {
     }
 
     /**
-     * Runs the CLI without exiting the JVM, for tests and embedding.
+     * Runs the CLI without exiting the JVM, for tests and embedding; {@code solo chat} reads
+     * {@code System.in}.
      *
      * @param args command-line arguments
      * @param out standard output
@@ -44,12 +58,26 @@ public final class SoloCli implements Runnable {
      * @return the exit code: 0 success, 1 failure, 2 usage error
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, new BufferedReader(new InputStreamReader(System.in)), out, err);
+    }
+
+    /**
+     * Runs the CLI without exiting the JVM, with the given standard input.
+     *
+     * @param args command-line arguments
+     * @param in standard input (the lines of {@code solo chat})
+     * @param out standard output
+     * @param err standard error
+     * @return the exit code: 0 success, 1 failure, 2 usage error
+     */
+    public static int run(String[] args, BufferedReader in, PrintWriter out, PrintWriter err) {
         if (System.getProperty("ai.djl.offline") == null) {
             // the CPU engine ships inside the jar: never try to download one at run time
             System.setProperty("ai.djl.offline", "true");
         }
         configureLogging(java.util.Arrays.asList(args).contains("--verbose"));
-        CommandLine cli = new CommandLine(new SoloCli());
+        CommandLine cli = new CommandLine(new SoloCli(in));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -57,13 +85,7 @@ public final class SoloCli implements Runnable {
             for (CommandLine.ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
                 verbose |= pr.hasMatchedOption("--verbose");
             }
-            String message = e instanceof SoloException || e instanceof java.io.UncheckedIOException
-                    ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            commandLine.getErr().println("solo: error: " + message);
-            if (verbose) {
-                e.printStackTrace(commandLine.getErr());
-            }
-            commandLine.getErr().flush();
+            printError(e, commandLine.getErr(), verbose);
             return 1;
         });
         int code;
@@ -78,6 +100,33 @@ public final class SoloCli implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Prints an error as one line, {@code solo: error: ...}, plus its stack trace if asked.
+     *
+     * @param e the error
+     * @param err where to print
+     * @param verbose whether to add the stack trace
+     */
+    static void printError(Exception e, PrintWriter err, boolean verbose) {
+        String message = e instanceof SoloException || e instanceof UncheckedIOException
+                ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        err.println("solo: error: " + message);
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+    }
+
+    /** @return standard input */
+    BufferedReader in() {
+        return in;
+    }
+
+    /** @return whether {@code --verbose} was given */
+    boolean verbose() {
+        return verbose;
     }
 
     /**

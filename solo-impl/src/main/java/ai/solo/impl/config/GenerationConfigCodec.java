@@ -51,7 +51,9 @@ public final class GenerationConfigCodec {
             if (has(root, "do_sample")) {
                 b.doSample(bool(root, "do_sample", file));
             }
-            if (has(root, "temperature")) {
+            boolean sampling = has(root, "do_sample") && bool(root, "do_sample", file);
+            // transformers only warns about temperature 0 in a greedy config; it means nothing there
+            if (has(root, "temperature") && (sampling || number(root, "temperature", file) > 0)) {
                 b.temperature(number(root, "temperature", file));
             }
             if (has(root, "top_k")) {
@@ -67,7 +69,11 @@ public final class GenerationConfigCodec {
                 b.repetitionPenalty(number(root, "repetition_penalty", file));
             }
             if (has(root, "seed")) {
-                b.seed(root.get("seed").asLong());
+                JsonNode seed = root.get("seed");
+                if (!seed.isIntegralNumber() || !seed.canConvertToLong()) {
+                    throw new CheckpointException(file + ": field seed must be an integer, got " + seed);
+                }
+                b.seed(seed.longValue());
             }
             if (has(root, "eos_token_id")) {
                 b.stopTokenIds(ids(root, "eos_token_id", file));

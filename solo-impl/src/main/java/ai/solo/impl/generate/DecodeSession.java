@@ -39,7 +39,7 @@ final class DecodeSession implements AutoCloseable {
     private final List<TokenSequence> prompts;
     private final Row[] rows;
     private final ModelBatch batch;
-    private final int maxNewTokens;
+    private final int maxNewTokens; // the most any row may generate: sizes the cache
     private final Set<Integer> eos;
     private final long startNanos;
     private final long preprocessNanos;
@@ -52,16 +52,18 @@ final class DecodeSession implements AutoCloseable {
         final Sampler sampler;
         final TextTracker text;
         final TokenListener listener;
+        final int maxNewTokens;
         final List<Integer> ids = new ArrayList<>();
         final List<Float> logprobs = new ArrayList<>();
         int position;
         FinishReason finish;
 
-        Row(Sampler sampler, TextTracker text, TokenListener listener, int position) {
+        Row(Sampler sampler, TextTracker text, TokenListener listener, int position, int maxNewTokens) {
             this.sampler = sampler;
             this.text = text;
             this.listener = listener;
             this.position = position;
+            this.maxNewTokens = maxNewTokens;
         }
     }
 
@@ -94,16 +96,21 @@ final class DecodeSession implements AutoCloseable {
             throw new InvalidInputException("prompt of " + batch.seqLen() + " tokens (images included) leaves no room in"
                     + " the model's context of " + context + " tokens (max_position_embeddings)");
         }
-        this.maxNewTokens = Math.min(config.maxNewTokens(), context - batch.seqLen());
         this.eos = new LinkedHashSet<>(modelConfig.eosTokenIds());
         int[] suppressed = suppressedIds(tokenizer, config, modelConfig.vocabSize());
         rows = new Row[prompts.size()];
+        int longestAnswer = 0;
         for (int i = 0; i < rows.length; i++) {
             TokenSequence p = this.prompts.get(i);
+            // each row's own room in the context, not the longest prompt's: a short prompt batched
+            // with a long one must get as many tokens as it gets alone
+            int rowMax = Math.min(config.maxNewTokens(), context - p.length());
+            longestAnswer = Math.max(longestAnswer, rowMax);
             rows[i] = new Row(new Sampler(config, suppressed, p.inputIds()),
                     new TextTracker(tokenizer, config.stopStrings()),
-                    listeners == null ? null : listeners.get(i), p.length());
+                    listeners == null ? null : listeners.get(i), p.length(), rowMax);
         }
+        this.maxNewTokens = longestAnswer;
         this.preprocessNanos = System.nanoTime() - startNanos;
     }
 
@@ -180,7 +187,7 @@ final class DecodeSession implements AutoCloseable {
             row.finish = FinishReason.STOP;
         } else if (eos.contains(token)) {
             row.finish = FinishReason.EOS;
-        } else if (row.ids.size() >= maxNewTokens) {
+        } else if (row.ids.size() >= row.maxNewTokens) {
             row.finish = FinishReason.LENGTH;
         }
         if (row.finish != null && !row.text.stopped()) {
@@ -237,11 +244,16 @@ final class DecodeSession implements AutoCloseable {
                     logprobs[i] = row.logprobs.get(i);
                 }
             }
-            out.add(new GenerationResult(row.text.text(), row.ids.stream().mapToInt(Integer::intValue).toArray(),
+            out.add(new GenerationResult(resultText(row), row.ids.stream().mapToInt(Integer::intValue).toArray(),
                     prompts.get(b).inputIds(), row.finish == null ? FinishReason.CANCELLED : row.finish, logprobs,
                     timings));
         }
         return out;
+    }
+
+    /** A cancelled request returns exactly the text its listener saw; others the whole output. */
+    private static String resultText(Row row) {
+        return row.finish == FinishReason.CANCELLED ? row.text.emittedText() : row.text.text();
     }
 
     private static int[] suppressedIds(SoloTokenizer tokenizer, GenerationConfig config, int vocab) {

@@ -92,11 +92,14 @@ public final class DjlGenerator implements Generator {
                 | Spliterator.NONNULL) {
             @Override
             public boolean tryAdvance(Consumer<? super String> action) {
-                while (pending.isEmpty()) {
-                    if (!session.step()) {
-                        session.close();
-                        break;
-                    }
+                // Step only while unfinished: the step that finishes may still queue a last piece,
+                // and the session is closed right after it, so stepping again on the next call
+                // would throw instead of ending the stream.
+                while (pending.isEmpty() && !session.finished()) {
+                    session.step();
+                }
+                if (session.finished()) {
+                    session.close(); // frees the cache as soon as the last token is out
                 }
                 String piece = pending.poll();
                 if (piece == null) {

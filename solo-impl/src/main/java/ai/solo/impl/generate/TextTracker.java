@@ -66,6 +66,11 @@ final class TextTracker {
         return text;
     }
 
+    /** @return the part of the output already released to the caller */
+    String emittedText() {
+        return text.substring(0, emitted);
+    }
+
     private int findStop() {
         int from = Math.max(0, emitted - longestStop + 1);
         int best = -1;

@@ -1,5 +1,6 @@
 package ai.solo.impl.io;
 
+import ai.solo.impl.SharedTestData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -71,24 +72,8 @@ final class TestFiles {
         return out;
     }
 
-    /**
-     * The project's {@code shared} folder: the {@code solo.shared.dir} system property set by
-     * surefire, else a {@code shared/fixtures} sibling of the working folder or one of its parents.
-     */
+    /** @return the project's {@code shared} folder; see {@link SharedTestData#sharedDir()} */
     static Optional<Path> sharedDir() {
-        String prop = System.getProperty("solo.shared.dir");
-        if (prop != null && Files.isDirectory(Path.of(prop, "fixtures"))) {
-            return Optional.of(Path.of(prop).toAbsolutePath().normalize());
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared");
-            if (Files.isDirectory(candidate.resolve("fixtures"))) {
-                return Optional.of(candidate);
-            }
-            if (Files.isDirectory(p.resolve("shared").resolve("fixtures"))) {
-                return Optional.of(p.resolve("shared"));
-            }
-        }
-        return Optional.empty();
+        return SharedTestData.sharedDir();
     }
 }
