@@ -2,9 +2,7 @@ package ai.solo.generate;
 
 import ai.solo.InvalidInputException;
 import ai.solo.text.SequenceBuilder;
-import ai.solo.text.SoloTokenizer;
 import ai.solo.text.TokenSequence;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,9 +22,10 @@ public final class ChatTemplates {
     /**
      * SOLO-7B's format: {@code [images] <s>[INST] q [/INST]a</s>[images][INST] q2 [/INST]...}.
      * A system message is prepended to the first user turn's text, separated by a blank line,
-     * as Mistral's template does (Mistral has no system role). An assistant answer is encoded
-     * together with its instruction, as the released fine-tuning code tokenizes the whole turn,
-     * and marked as a training target with its {@code </s>}.
+     * as Mistral's template does (Mistral has no system role). As in SOLO's released
+     * fine-tuning code, the question is stripped and each piece is tokenized on its own:
+     * {@code "[INST] " + q.strip() + " [/INST]"}, then the answer (so it starts with a
+     * word-initial piece, e.g. {@code ▁A}), marked as a training target with its {@code </s>}.
      *
      * @return the template
      */
@@ -45,8 +44,7 @@ public final class ChatTemplates {
     }
 
     private static TokenSequence renderSolo7B(Conversation conversation, ChatTemplate.Context ctx) {
-        SoloTokenizer tok = ctx.tokenizer();
-        SequenceBuilder seq = SequenceBuilder.create(tok, ctx.imageClose());
+        SequenceBuilder seq = SequenceBuilder.create(ctx.tokenizer(), ctx.imageClose());
         List<Conversation.Message> messages = conversation.messages();
         String system = null;
         boolean started = false;
@@ -64,14 +62,12 @@ public final class ChatTemplates {
                         seq.bos();
                         started = true;
                     }
-                    String question = system == null ? m.text() : system + "\n\n" + m.text();
+                    String question = system == null ? m.text().strip() : system + "\n\n" + m.text().strip();
                     system = null;
-                    String instruction = "[INST] " + question + " [/INST]";
-                    int[] head = tok.encode(instruction);
-                    seq.tokens(head, false);
+                    seq.text("[INST] " + question + " [/INST]", false);
                     if (i + 1 < messages.size() && messages.get(i + 1).role() == Conversation.Role.ASSISTANT) {
                         i++;
-                        appendAnswer(seq, tok, instruction, head, messages.get(i).text());
+                        seq.text(messages.get(i).text(), true).eos(true);
                     }
                 }
                 case ASSISTANT -> {
@@ -88,22 +84,6 @@ public final class ChatTemplates {
             throw new InvalidInputException("a system message must come before a user turn");
         }
         return seq.build();
-    }
-
-    /**
-     * Appends an answer tokenized as part of its turn: the tokens of {@code instruction + answer}
-     * after those of {@code instruction}, so word pieces at the boundary are the ones training
-     * saw; falls back to encoding the answer alone when the prefix does not carry over.
-     */
-    private static void appendAnswer(SequenceBuilder seq, SoloTokenizer tok, String instruction, int[] head,
-            String answer) {
-        int[] full = tok.encode(instruction + answer);
-        if (full.length >= head.length && Arrays.equals(Arrays.copyOf(full, head.length), head)) {
-            seq.tokens(Arrays.copyOfRange(full, head.length, full.length), true);
-        } else {
-            seq.text(answer, true);
-        }
-        seq.eos(true);
     }
 
     private static TokenSequence renderPlain(Conversation conversation, ChatTemplate.Context ctx) {

@@ -16,7 +16,8 @@ import java.util.Set;
  *
  * <p>Sampling applies, in order: repetition penalty, suppressed tokens, temperature, top-k,
  * top-p, min-p; then draws from a generator seeded with {@link #seed()}, so the same seed gives
- * the same output. Greedy decoding ({@code doSample == false}) takes the most likely token after
+ * the same output (every sequence of a batch uses it, so each equals its run alone). Without a
+ * seed, every sequence draws a fresh random one: repeated calls give different samples. Greedy decoding ({@code doSample == false}) takes the most likely token after
  * the repetition penalty and suppression.
  *
  * <pre>{@code
@@ -34,7 +35,7 @@ public final class GenerationConfig {
     private final double topP;
     private final double minP;
     private final double repetitionPenalty;
-    private final long seed;
+    private final Long seed;
     private final Set<Integer> stopTokenIds;
     private final List<String> stopStrings;
     private final boolean suppressSoloTokens;
@@ -121,9 +122,9 @@ public final class GenerationConfig {
         return repetitionPenalty;
     }
 
-    /** @return the sampler's seed */
-    public long seed() {
-        return seed;
+    /** @return the sampler's seed, empty for a fresh random seed per sequence */
+    public java.util.OptionalLong seed() {
+        return seed == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(seed);
     }
 
     /** @return token ids that end generation, besides the model's end-of-sequence ids */
@@ -169,7 +170,7 @@ public final class GenerationConfig {
         private double topP = 1.0;
         private double minP;
         private double repetitionPenalty = 1.0;
-        private long seed;
+        private Long seed;
         private final Set<Integer> stopTokenIds = new LinkedHashSet<>();
         private final List<String> stopStrings = new ArrayList<>();
         private boolean suppressSoloTokens = true;
@@ -268,10 +269,21 @@ public final class GenerationConfig {
         }
 
         /**
+         * @return this builder without a seed: each sequence samples with a fresh random one
+         */
+        public Builder randomSeed() {
+            seed = null;
+            return this;
+        }
+
+        /**
          * @param ids token ids that end generation (replaces earlier ones)
          * @return this builder
          */
         public Builder stopTokenIds(Set<Integer> ids) {
+            if (ids == null) {
+                throw new InvalidInputException("stopTokenIds must not be null (use an empty collection)");
+            }
             stopTokenIds.clear();
             stopTokenIds.addAll(ids);
             return this;
@@ -282,6 +294,9 @@ public final class GenerationConfig {
          * @return this builder
          */
         public Builder stopStrings(List<String> strings) {
+            if (strings == null) {
+                throw new InvalidInputException("stopStrings must not be null (use an empty collection)");
+            }
             stopStrings.clear();
             stopStrings.addAll(strings);
             return this;
@@ -301,6 +316,9 @@ public final class GenerationConfig {
          * @return this builder
          */
         public Builder suppressTokenIds(Set<Integer> ids) {
+            if (ids == null) {
+                throw new InvalidInputException("suppressTokenIds must not be null (use an empty collection)");
+            }
             suppressTokenIds.clear();
             suppressTokenIds.addAll(ids);
             return this;

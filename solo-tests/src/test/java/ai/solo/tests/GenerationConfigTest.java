@@ -47,8 +47,8 @@ class GenerationConfigTest {
                 .returnLogprobs(true).build();
 
         assertThat(c.toBuilder().build().toString()).isEqualTo(c.toString());
-        assertThat(c.toBuilder().seed(1).build().seed()).isEqualTo(1);
-        assertThat(c.seed()).isEqualTo(42);
+        assertThat(c.toBuilder().seed(1).build().seed()).hasValue(1);
+        assertThat(c.seed()).hasValue(42);
     }
 
     @Test
@@ -69,7 +69,7 @@ class GenerationConfigTest {
         assertThat(c.topP()).isEqualTo(0.95);
         assertThat(c.minP()).isEqualTo(0.02);
         assertThat(c.repetitionPenalty()).isEqualTo(1.1);
-        assertThat(c.seed()).isEqualTo(9);
+        assertThat(c.seed()).hasValue(9);
         assertThat(c.stopTokenIds()).containsExactly(2, 32768);
         assertThat(c.suppressTokenIds()).containsExactly(5, 6);
         assertThat(c.stopStrings()).containsExactly("###");

@@ -164,6 +164,56 @@ class GeneratorTest {
     }
 
     @Test
+    void endOfSequenceListedAlsoAsStopTokenStillFinishesWithEos() {
+        // generation_config.json repeats eos_token_id, which becomes a stop id: EOS must win
+        int k = firstFreshTokenIndex();
+        int eos = baseline.tokenIds()[k];
+        model.save(dir);
+        model.config().toBuilder().eosTokenId(eos).build().write(dir.resolve("config.json"));
+
+        try (SoloModel reloaded = SoloModel.load(dir)) {
+            GenerationResult result = Generator.create(reloaded).generate(QUESTION,
+                    greedy(BASELINE_TOKENS).toBuilder().stopTokenIds(java.util.Set.of(eos)).build());
+
+            assertThat(result.finishReason()).isEqualTo(FinishReason.EOS);
+        }
+    }
+
+    @Test
+    void appendedTokenUsedAsEndOfSequenceIsNotSuppressed() {
+        // a checkpoint fine-tuned to end turns with <|im_end|> (33030) must be able to produce it:
+        // with every text id suppressed too, it is the only token left to choose
+        model.save(dir);
+        model.config().toBuilder().eosTokenId(33030).build().write(dir.resolve("config.json"));
+        java.util.Set<Integer> allText = new java.util.HashSet<>();
+        for (int id = 0; id < 32000; id++) {
+            allText.add(id);
+        }
+        try (SoloModel reloaded = SoloModel.load(dir)) {
+            GenerationResult result = Generator.create(reloaded).generate(QUESTION,
+                    greedy(4).toBuilder().suppressTokenIds(allText).build());
+
+            assertThat(result.tokenIds()).containsExactly(33030);
+            assertThat(result.finishReason()).isEqualTo(FinishReason.EOS);
+        }
+    }
+
+    @Test
+    void withoutASeedRepeatedCallsAndBatchRowsSampleDifferently() {
+        GenerationConfig unseeded = GenerationConfig.builder().maxNewTokens(12).doSample(true).temperature(1.5)
+                .topK(0).build();
+
+        GenerationResult first = generator.generate(QUESTION, unseeded);
+        GenerationResult second = generator.generate(QUESTION, unseeded);
+        List<GenerationResult> rows = generator.generateBatch(
+                List.of(Conversation.of(QUESTION), Conversation.of(QUESTION)), unseeded);
+
+        assertThat(unseeded.seed()).isEmpty();
+        assertThat(first.tokenIds()).isNotEqualTo(second.tokenIds());
+        assertThat(rows.get(0).tokenIds()).isNotEqualTo(rows.get(1).tokenIds());
+    }
+
+    @Test
     void stopStringSpanningATokenBoundaryEndsGenerationAndIsNotReturned() {
         int[] ids = baseline.tokenIds();
         String text = baseline.text();

@@ -163,7 +163,7 @@ final class GenerateCommand implements Callable<Integer> {
         c.put("top_p", config.topP());
         c.put("min_p", config.minP());
         c.put("repetition_penalty", config.repetitionPenalty());
-        c.put("seed", config.seed());
+        c.put("seed", config.seed().isPresent() ? config.seed().getAsLong() : null);
         config.stopStrings().forEach(c.putArray("stop_strings")::add);
         config.stopTokenIds().forEach(c.putArray("stop_token_ids")::add);
         try {

@@ -53,8 +53,9 @@ final class DecodeSession implements AutoCloseable {
         final TextTracker text;
         final TokenListener listener;
         final int maxNewTokens;
-        final List<Integer> ids = new ArrayList<>();
-        final List<Float> logprobs = new ArrayList<>();
+        int[] ids = new int[16]; // generated ids in [0, count): a growing buffer, no boxing per step
+        float[] logprobs = new float[16];
+        int count;
         int position;
         FinishReason finish;
 
@@ -64,6 +65,20 @@ final class DecodeSession implements AutoCloseable {
             this.listener = listener;
             this.position = position;
             this.maxNewTokens = maxNewTokens;
+        }
+
+        void add(int token, float logprob) {
+            if (count == ids.length) {
+                ids = Arrays.copyOf(ids, count * 2);
+                logprobs = Arrays.copyOf(logprobs, count * 2);
+            }
+            ids[count] = token;
+            logprobs[count] = logprob;
+            count++;
+        }
+
+        int last() {
+            return ids[count - 1];
         }
     }
 
@@ -97,7 +112,8 @@ final class DecodeSession implements AutoCloseable {
                     + " the model's context of " + context + " tokens (max_position_embeddings)");
         }
         this.eos = new LinkedHashSet<>(modelConfig.eosTokenIds());
-        int[] suppressed = suppressedIds(tokenizer, config, modelConfig.vocabSize());
+        int[] suppressed = suppressedIds(tokenizer, config, modelConfig.vocabSize(), eos);
+        java.util.SplittableRandom seeds = new java.util.SplittableRandom();
         rows = new Row[prompts.size()];
         int longestAnswer = 0;
         for (int i = 0; i < rows.length; i++) {
@@ -106,7 +122,10 @@ final class DecodeSession implements AutoCloseable {
             // with a long one must get as many tokens as it gets alone
             int rowMax = Math.min(config.maxNewTokens(), context - p.length());
             longestAnswer = Math.max(longestAnswer, rowMax);
-            rows[i] = new Row(new Sampler(config, suppressed, p.inputIds()),
+            // a set seed is every row's seed, so each row samples as it would alone; without one,
+            // each row gets a fresh seed so repeated calls and batch rows differ
+            long seed = config.seed().orElseGet(seeds::nextLong);
+            rows[i] = new Row(new Sampler(config, suppressed, p.inputIds(), seed),
                     new TextTracker(tokenizer, config.stopStrings()),
                     listeners == null ? null : listeners.get(i), p.length(), rowMax);
         }
@@ -169,33 +188,31 @@ final class DecodeSession implements AutoCloseable {
         for (int b = 0; b < rows.length; b++) {
             Row row = rows[b];
             // finished rows keep stepping in the batch with their last token; their output is ignored
-            tokens[b] = row.ids.get(row.ids.size() - 1);
+            tokens[b] = row.last();
             positions[b] = row.position - 1;
         }
         return model.transformer().decode(tokens, positions, cache, stepManager);
     }
 
     private void accept(Row row, int token) {
-        row.ids.add(token);
-        row.position++;
         float logprob = row.sampler.lastLogprob();
-        if (config.returnLogprobs()) {
-            row.logprobs.add(logprob);
-        }
-        String piece = row.text.accept(row.ids.stream().mapToInt(Integer::intValue).toArray());
-        if (row.text.stopped() || config.stopTokenIds().contains(token)) {
-            row.finish = FinishReason.STOP;
-        } else if (eos.contains(token)) {
+        row.add(token, logprob);
+        row.position++;
+        String piece = row.text.accept(row.ids, row.count);
+        // end-of-sequence first: a generation_config.json lists the EOS ids as stop ids too
+        if (eos.contains(token)) {
             row.finish = FinishReason.EOS;
-        } else if (row.ids.size() >= row.maxNewTokens) {
+        } else if (row.text.stopped() || config.stopTokenIds().contains(token)) {
+            row.finish = FinishReason.STOP;
+        } else if (row.count >= row.maxNewTokens) {
             row.finish = FinishReason.LENGTH;
         }
         if (row.finish != null && !row.text.stopped()) {
-            piece += row.text.flush();
+            piece += row.text.flush(row.ids, row.count);
         }
         if (row.listener != null) {
             boolean goOn = row.listener.onToken(new TokenListener.GeneratedToken(token, piece,
-                    config.returnLogprobs() ? logprob : Float.NaN, row.ids.size() - 1));
+                    config.returnLogprobs() ? logprob : Float.NaN, row.count - 1));
             if (!goOn && row.finish == null) {
                 row.finish = FinishReason.CANCELLED;
             }
@@ -237,14 +254,8 @@ final class DecodeSession implements AutoCloseable {
         List<GenerationResult> out = new ArrayList<>(rows.length);
         for (int b = 0; b < rows.length; b++) {
             Row row = rows[b];
-            float[] logprobs = null;
-            if (config.returnLogprobs()) {
-                logprobs = new float[row.logprobs.size()];
-                for (int i = 0; i < logprobs.length; i++) {
-                    logprobs[i] = row.logprobs.get(i);
-                }
-            }
-            out.add(new GenerationResult(resultText(row), row.ids.stream().mapToInt(Integer::intValue).toArray(),
+            float[] logprobs = config.returnLogprobs() ? Arrays.copyOf(row.logprobs, row.count) : null;
+            out.add(new GenerationResult(resultText(row), Arrays.copyOf(row.ids, row.count),
                     prompts.get(b).inputIds(), row.finish == null ? FinishReason.CANCELLED : row.finish, logprobs,
                     timings));
         }
@@ -256,14 +267,26 @@ final class DecodeSession implements AutoCloseable {
         return row.finish == FinishReason.CANCELLED ? row.text.emittedText() : row.text.text();
     }
 
-    private static int[] suppressedIds(SoloTokenizer tokenizer, GenerationConfig config, int vocab) {
+    /**
+     * The ids sampling never picks: the configured ones plus, by default, SOLO's appended tokens,
+     * except end-of-sequence and stop ids, which must stay reachable (a fine-tuned checkpoint may
+     * end turns with an appended token such as {@code <|im_end|>}).
+     */
+    private static int[] suppressedIds(SoloTokenizer tokenizer, GenerationConfig config, int vocab, Set<Integer> eos) {
+        for (int id : config.suppressTokenIds()) {
+            if (id >= vocab) {
+                throw new InvalidInputException("suppressTokenIds holds " + id + ", outside the vocabulary [0, " + vocab + ")");
+            }
+        }
         Set<Integer> ids = new LinkedHashSet<>(config.suppressTokenIds());
         if (config.suppressSoloTokens() && tokenizer != null) {
             for (int id : tokenizer.appendedTokenIds()) {
-                ids.add(id);
+                if (id < vocab && !eos.contains(id) && !config.stopTokenIds().contains(id)) {
+                    ids.add(id);
+                }
             }
         }
-        return ids.stream().mapToInt(Integer::intValue).filter(id -> id < vocab).toArray();
+        return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Frees the request's key/value cache; safe to call twice. */

@@ -1,6 +1,7 @@
 package ai.solo.impl.generate;
 
 import ai.solo.text.SoloTokenizer;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -8,8 +9,11 @@ import java.util.List;
  * character (byte-fallback tokens complete a UTF-8 sequence only together), never the start of
  * what may become a stop string, and nothing from a stop string on.
  *
- * <p>The whole output is decoded again at each step rather than token by token, because
- * SentencePiece decoding depends on neighbours (leading spaces, byte sequences).
+ * <p>Decoding is incremental, as text-generation-inference does it: SentencePiece output
+ * depends on neighbours (leading spaces, byte sequences), so each step decodes the few tokens
+ * since the last complete piece twice, without and with the new token, and keeps the difference
+ * once it no longer ends in an incomplete character. The cost per step stays constant however
+ * long the output grows.
  */
 final class TextTracker {
     private final SoloTokenizer tokenizer;
@@ -17,6 +21,8 @@ final class TextTracker {
     private final int longestStop;
     private String text = "";
     private int emitted;
+    private int prefixOffset; // first token of the window decoded for context
+    private int readOffset; // tokens before this are already part of text
     private boolean stopped;
 
     /**
@@ -30,29 +36,47 @@ final class TextTracker {
     }
 
     /**
-     * @param ids every generated id so far
+     * @param ids every generated id so far, in {@code ids[0, count)}
+     * @param count number of generated ids
      * @return text newly safe to show (possibly empty)
      */
-    String accept(int[] ids) {
+    String accept(int[] ids, int count) {
         if (tokenizer == null || stopped) {
             return "";
         }
-        text = tokenizer.decode(ids, true);
+        String before = tokenizer.decode(Arrays.copyOfRange(ids, prefixOffset, readOffset), true);
+        String after = tokenizer.decode(Arrays.copyOfRange(ids, prefixOffset, count), true);
+        if (after.length() > before.length() && !after.endsWith("\uFFFD")) {
+            text += after.substring(before.length());
+            prefixOffset = readOffset;
+            readOffset = count;
+        }
         int stopAt = findStop();
         if (stopAt >= 0) {
             stopped = true;
             text = text.substring(0, stopAt);
             return release(stopAt);
         }
-        int safe = text.length();
-        while (safe > emitted && text.charAt(safe - 1) == '\uFFFD') {
-            safe--; // an incomplete multi-byte character: wait for its remaining bytes
-        }
-        return release(safe - heldBack(safe));
+        return release(text.length() - heldBack(text.length()));
     }
 
-    /** @return all text not yet shown, at the end of generation */
-    String flush() {
+    /**
+     * Takes in tokens still waiting (an incomplete character at the very end) and releases all
+     * text not yet shown, at the end of generation.
+     *
+     * @param ids every generated id, in {@code ids[0, count)}
+     * @param count number of generated ids
+     * @return the rest of the text
+     */
+    String flush(int[] ids, int count) {
+        if (tokenizer != null && !stopped && readOffset < count) {
+            String before = tokenizer.decode(Arrays.copyOfRange(ids, prefixOffset, readOffset), true);
+            String after = tokenizer.decode(Arrays.copyOfRange(ids, prefixOffset, count), true);
+            if (after.length() > before.length()) {
+                text += after.substring(before.length());
+            }
+            readOffset = count;
+        }
         return release(text.length());
     }
 

@@ -44,8 +44,9 @@ public final class KvCache implements AutoCloseable {
         values = new NDArray[layers];
         Shape shape = new Shape(batch, config.numKeyValueHeads(), capacity, config.headDim());
         for (int i = 0; i < layers; i++) {
-            keys[i] = manager.zeros(shape, type);
-            values[i] = manager.zeros(shape, type);
+            // uninitialised: a slot is always written (padding included) before attention reads it
+            keys[i] = manager.create(shape, type);
+            values[i] = manager.create(shape, type);
         }
         slotIndex = new long[Math.multiplyExact(batch, capacity)];
         Arrays.fill(slotIndex, -1);

@@ -51,6 +51,11 @@ public final class SoloTransformer {
      */
     public NDArray forward(ModelBatch batch, NDManager manager) {
         validate(batch);
+        long logitCount = (long) batch.batchSize() * batch.seqLen() * config.vocabSize();
+        if (logitCount > MAX_LOGITS) {
+            throw new InvalidInputException("batch of " + batch.batchSize() + " x " + batch.seqLen() + " tokens would "
+                    + "produce " + logitCount + " logits, more than one Java array holds (" + MAX_LOGITS + ")");
+        }
         Inputs in = inputs(batch, manager);
         NDArray mask = AttentionMask.build(manager, 0, batch.seqLen(),
                 AttentionMask.keyIndices(batch.attentionMask(), batch.seqLen()), batch.batchSize(), config.slidingWindow());
@@ -166,11 +171,6 @@ public final class SoloTransformer {
         if (batch.seqLen() > config.maxPositionEmbeddings()) {
             throw new InvalidInputException("sequence of " + batch.seqLen() + " tokens is longer than the model's "
                     + "max_position_embeddings (" + config.maxPositionEmbeddings() + ")");
-        }
-        long logitCount = (long) batch.batchSize() * batch.seqLen() * config.vocabSize();
-        if (logitCount > MAX_LOGITS) {
-            throw new InvalidInputException("batch of " + batch.batchSize() + " x " + batch.seqLen() + " tokens would "
-                    + "produce " + logitCount + " logits, more than one Java array holds (" + MAX_LOGITS + ")");
         }
         int vocab = config.vocabSize();
         int[] ids = batch.inputIds();

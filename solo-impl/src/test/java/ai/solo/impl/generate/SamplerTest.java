@@ -1,6 +1,7 @@
 package ai.solo.impl.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.solo.generate.GenerationConfig;
@@ -17,7 +18,7 @@ class SamplerTest {
     }
 
     private static Sampler sampler(GenerationConfig config) {
-        return new Sampler(config, NONE, NONE);
+        return new Sampler(config, NONE, NONE, seedOf(config));
     }
 
     private static float[] randomLogits(long seed, int vocab) {
@@ -83,7 +84,7 @@ class SamplerTest {
     @Test
     void greedyLogprobIsTheLogSoftmaxOfTheChosenToken() {
         float[] logits = {0.5f, 2f, -1f, 1f};
-        Sampler greedy = sampler(GenerationConfig.greedy());
+        Sampler greedy = sampler(GenerationConfig.builder().returnLogprobs(true).build());
 
         int token = greedy.next(logits.clone());
 
@@ -91,11 +92,38 @@ class SamplerTest {
     }
 
     @Test
+    void logprobIsOnlyComputedWhenRequested() {
+        Sampler greedy = sampler(GenerationConfig.greedy());
+
+        greedy.next(new float[] {0.5f, 2f, -1f});
+
+        assertThat(greedy.lastLogprob()).isNaN();
+    }
+
+    @Test
+    void topKKeepsEveryTokenTiedWithTheKthAsTransformersDoes() {
+        // scores 5, 3, 3, 3, 1 with top-k 2: the three tokens tied at 3 all stay in
+        Sampler hot = sampler(sampling().topK(2).temperature(100).seed(5).build());
+        int[] counts = counts(hot, new float[] {5f, 3f, 3f, 3f, 1f}, 3000);
+
+        assertThat(counts[1]).isPositive();
+        assertThat(counts[2]).isPositive();
+        assertThat(counts[3]).isPositive();
+        assertThat(counts[4]).isZero();
+    }
+
+    @Test
+    void nanScoresAreAnEngineErrorNotASilentPick() {
+        assertThatThrownBy(() -> sampler(GenerationConfig.greedy()).next(new float[] {1f, Float.NaN, 0f}))
+                .isInstanceOf(ai.solo.EngineException.class).hasMessageContaining("NaN");
+    }
+
+    @Test
     void suppressedIdsAreNeverChosenEvenWhenTheyScoreHighest() {
         float[] logits = {1f, 9f, 2f, 8f, 0f};
         int[] suppressed = {1, 3};
-        Sampler greedy = new Sampler(GenerationConfig.greedy(), suppressed, NONE);
-        Sampler hot = new Sampler(sampling().temperature(50).seed(3).build(), suppressed, NONE);
+        Sampler greedy = new Sampler(GenerationConfig.greedy(), suppressed, NONE, seedOf(GenerationConfig.greedy()));
+        Sampler hot = new Sampler(sampling().temperature(50).seed(3).build(), suppressed, NONE, seedOf(sampling().temperature(50).seed(3).build()));
 
         assertThat(greedy.next(logits.clone())).isEqualTo(2);
         int[] counts = counts(hot, logits, 2000);
@@ -108,7 +136,8 @@ class SamplerTest {
     @Test
     void logprobIsComputedAfterSuppression() {
         float[] logits = {1f, 9f, 2f};
-        Sampler greedy = new Sampler(GenerationConfig.greedy(), new int[] {1}, NONE);
+        GenerationConfig withLogprobs = GenerationConfig.builder().returnLogprobs(true).build();
+        Sampler greedy = new Sampler(withLogprobs, new int[] {1}, NONE, 0);
 
         int token = greedy.next(logits.clone());
 
@@ -122,7 +151,7 @@ class SamplerTest {
         // transformers' RepetitionPenaltyLogitsProcessor: score < 0 ? score * p : score / p, for seen ids only
         float[] logits = {2f, 1.5f, -1f, -1.2f, 0f, 3f};
         Sampler greedy = new Sampler(GenerationConfig.builder().repetitionPenalty(2.0).build(), NONE,
-                new int[] {0, 2, 4, 5, 5});
+                new int[] {0, 2, 4, 5, 5}, seedOf(GenerationConfig.builder().repetitionPenalty(2.0).build()));
 
         int token = greedy.next(logits);
 
@@ -132,7 +161,7 @@ class SamplerTest {
 
     @Test
     void repetitionPenaltyAlsoCountsGeneratedTokens() {
-        Sampler greedy = new Sampler(GenerationConfig.builder().repetitionPenalty(1.5).build(), NONE, NONE);
+        Sampler greedy = new Sampler(GenerationConfig.builder().repetitionPenalty(1.5).build(), NONE, NONE, seedOf(GenerationConfig.builder().repetitionPenalty(1.5).build()));
 
         int first = greedy.next(new float[] {3f, 2.9f});
         int second = greedy.next(new float[] {3f, 2.9f});
@@ -144,7 +173,7 @@ class SamplerTest {
     @Test
     void repetitionPenaltyBelowOneFavoursSeenTokens() {
         float[] logits = {2f, 1.5f, -1f};
-        Sampler greedy = new Sampler(GenerationConfig.builder().repetitionPenalty(0.5).build(), NONE, new int[] {1, 2});
+        Sampler greedy = new Sampler(GenerationConfig.builder().repetitionPenalty(0.5).build(), NONE, new int[] {1, 2}, seedOf(GenerationConfig.builder().repetitionPenalty(0.5).build()));
 
         int token = greedy.next(logits);
 
@@ -275,7 +304,7 @@ class SamplerTest {
     void sampledLogprobIsTheUntemperedLogSoftmaxOfTheDrawnToken() {
         float[] logits = randomLogits(77, 50);
         double[] expected = logSoftmax(logits);
-        Sampler hot = sampler(sampling().temperature(3).seed(1).build());
+        Sampler hot = sampler(sampling().temperature(3).seed(1).returnLogprobs(true).build());
 
         Set<Integer> drawn = new HashSet<>();
         for (int i = 0; i < 100; i++) {
@@ -284,5 +313,9 @@ class SamplerTest {
             assertThat((double) hot.lastLogprob()).isCloseTo(expected[token], within(1e-5));
         }
         assertThat(drawn).hasSizeGreaterThan(5);
+    }
+
+    private static long seedOf(GenerationConfig config) {
+        return config.seed().orElse(0L);
     }
 }

@@ -36,9 +36,9 @@ class TextTrackerTest {
         TextTracker tracker = new TextTracker(tokenizer, stops);
         List<String> pieces = new ArrayList<>();
         for (int n = 1; n <= ids.length && !tracker.stopped(); n++) {
-            pieces.add(tracker.accept(Arrays.copyOf(ids, n)));
+            pieces.add(tracker.accept(ids, n));
         }
-        String flushed = tracker.stopped() ? "" : tracker.flush();
+        String flushed = tracker.stopped() ? "" : tracker.flush(ids, ids.length);
         return new Run(pieces, flushed, tracker);
     }
 
@@ -187,8 +187,8 @@ class TextTrackerTest {
     void withoutTokenizerTextStaysEmpty() {
         TextTracker tracker = new TextTracker(null, List.of("x"));
 
-        assertThat(tracker.accept(new int[] {5, 6, 7})).isEmpty();
-        assertThat(tracker.flush()).isEmpty();
+        assertThat(tracker.accept(new int[] {5, 6, 7}, 3)).isEmpty();
+        assertThat(tracker.flush(new int[] {5, 6, 7}, 3)).isEmpty();
         assertThat(tracker.text()).isEmpty();
         assertThat(tracker.stopped()).isFalse();
     }

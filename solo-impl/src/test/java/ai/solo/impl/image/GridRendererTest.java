@@ -3,7 +3,6 @@ package ai.solo.impl.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.solo.InvalidInputException;
 import ai.solo.image.ImagePatcher;
 import ai.solo.image.ImagePatches;
 import java.awt.image.BufferedImage;
