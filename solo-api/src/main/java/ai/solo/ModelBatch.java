@@ -10,7 +10,10 @@ import java.util.List;
  * <p>Shapes: {@code inputIds, patchIndices, attentionMask, positionIds: [B, T]} row-major;
  * {@code patches: [N, patchDim]} with patch indices global to the batch ({@code -1} = no patch).
  * Position ids, when absent, are derived from the attention mask: each sequence counts its
- * real tokens from 0, so left and right padding both work. Arrays are shared: treat as read-only.
+ * real tokens from 0, so left and right padding both work. Segment ids, when given, pack several
+ * examples into one row: a token attends only to tokens of its own segment (block-diagonal
+ * attention); give position ids restarting at each segment too. Arrays are shared: treat as
+ * read-only.
  *
  * @param batchSize B
  * @param seqLen T
@@ -20,9 +23,11 @@ import java.util.List;
  * @param patchDim values per patch, {@code 3 * P * P} (0 when the batch has no images)
  * @param attentionMask {@code [B, T]}: 1 for real tokens, 0 for padding
  * @param positionIds {@code [B, T]} or null to derive them from the mask
+ * @param segmentIds {@code [B, T]} example index of each position within its row, or null when
+ *     each row is one example
  */
 public record ModelBatch(int batchSize, int seqLen, int[] inputIds, int[] patchIndices, float[] patches,
-        int patchDim, int[] attentionMask, int[] positionIds) {
+        int patchDim, int[] attentionMask, int[] positionIds, int[] segmentIds) {
 
     /**
      * Checks shapes and index ranges, in {@code long} arithmetic.
@@ -35,6 +40,7 @@ public record ModelBatch(int batchSize, int seqLen, int[] inputIds, int[] patchI
      * @param patchDim values per patch, {@code 3 * P * P} (0 when the batch has no images)
      * @param attentionMask {@code [B, T]}: 1 for real tokens, 0 for padding
      * @param positionIds {@code [B, T]} or null to derive them from the mask
+     * @param segmentIds {@code [B, T]} example index per position, or null
      */
     public ModelBatch {
         if (batchSize < 1 || seqLen < 1) {
@@ -55,6 +61,9 @@ public record ModelBatch(int batchSize, int seqLen, int[] inputIds, int[] patchI
                 }
             }
         }
+        if (segmentIds != null) {
+            requireLength("segmentIds", segmentIds, cells);
+        }
         if (patches == null) {
             throw new InvalidInputException("patches must not be null (use an empty array)");
         }
@@ -72,6 +81,23 @@ public record ModelBatch(int batchSize, int seqLen, int[] inputIds, int[] patchI
                 throw new InvalidInputException("attentionMask[" + i + "] = " + attentionMask[i] + ", expected 0 or 1");
             }
         }
+    }
+
+    /**
+     * A batch whose rows are one example each.
+     *
+     * @param batchSize B
+     * @param seqLen T
+     * @param inputIds token ids {@code [B, T]}
+     * @param patchIndices patch index per position {@code [B, T]}, {@code -1} for none
+     * @param patches patch values {@code [N, patchDim]}
+     * @param patchDim values per patch (0 without images)
+     * @param attentionMask {@code [B, T]}: 1 for real tokens, 0 for padding
+     * @param positionIds {@code [B, T]} or null to derive them from the mask
+     */
+    public ModelBatch(int batchSize, int seqLen, int[] inputIds, int[] patchIndices, float[] patches, int patchDim,
+            int[] attentionMask, int[] positionIds) {
+        this(batchSize, seqLen, inputIds, patchIndices, patches, patchDim, attentionMask, positionIds, null);
     }
 
     /**

@@ -6,6 +6,11 @@ import ai.solo.SoloModel;
 import ai.solo.generate.GenerationConfig;
 import ai.solo.generate.Generator;
 import ai.solo.image.ImagePatcher;
+import ai.solo.train.DataFormat;
+import ai.solo.train.MalformedRecords;
+import ai.solo.train.Recipe;
+import ai.solo.train.SampleSource;
+import ai.solo.train.Trainer;
 import ai.solo.io.Tensor;
 import ai.solo.text.SoloTokenizer;
 import java.nio.file.Path;
@@ -86,4 +91,25 @@ public interface SoloProvider {
      * @return the decoding options it holds
      */
     GenerationConfig readGenerationConfig(Path file);
+
+    /**
+     * @param format the file format
+     * @param path file or folder
+     * @param imageRoot root of relative image paths, or null
+     * @param policy what to do with malformed records
+     * @return a lazily read source
+     */
+    SampleSource readSamples(DataFormat format, Path path, Path imageRoot, MalformedRecords policy);
+
+    /**
+     * @param settings validated trainer settings
+     * @return a trainer
+     */
+    Trainer trainer(Trainer.Settings settings);
+
+    /**
+     * @param file a recipe JSON file
+     * @return the recipe
+     */
+    Recipe readRecipe(Path file);
 }

@@ -7,11 +7,19 @@ import ai.solo.generate.GenerationConfig;
 import ai.solo.generate.Generator;
 import ai.solo.image.ImagePatcher;
 import ai.solo.io.Tensor;
+import ai.solo.train.DataFormat;
+import ai.solo.train.MalformedRecords;
+import ai.solo.train.Recipe;
+import ai.solo.train.SampleSource;
+import ai.solo.train.Trainer;
 import ai.solo.impl.config.ConfigCodec;
 import ai.solo.impl.config.GenerationConfigCodec;
 import ai.solo.impl.generate.DjlGenerator;
 import ai.solo.impl.image.DefaultImagePatcher;
 import ai.solo.impl.io.HeapTensors;
+import ai.solo.impl.train.DjlTrainer;
+import ai.solo.impl.train.data.SampleReaders;
+import ai.solo.impl.train.recipe.RecipeCodec;
 import ai.solo.impl.model.DjlSoloModel;
 import ai.solo.impl.text.HfSoloTokenizer;
 import ai.solo.spi.SoloProvider;
@@ -81,5 +89,20 @@ public final class DjlSoloProvider implements SoloProvider {
     @Override
     public GenerationConfig readGenerationConfig(Path file) {
         return GenerationConfigCodec.read(file);
+    }
+
+    @Override
+    public SampleSource readSamples(DataFormat format, Path path, Path imageRoot, MalformedRecords policy) {
+        return SampleReaders.read(format, path, imageRoot, policy);
+    }
+
+    @Override
+    public Trainer trainer(Trainer.Settings settings) {
+        return new DjlTrainer(settings);
+    }
+
+    @Override
+    public Recipe readRecipe(Path file) {
+        return RecipeCodec.read(file);
     }
 }

@@ -19,12 +19,14 @@ import picocli.CommandLine.Option;
  * solo info --model DIR
  * solo generate --model DIR --image cat.jpg --prompt "What is this?" [--output json]
  * solo chat --model DIR
+ * solo train --recipe recipe.json --model DIR --out runs/x [--resume] [--checkpoint-every N]
+ * solo train --data sft.json --format llava --image-root images --model DIR --out runs/sft
  * </pre>
  */
 @Command(name = "solo", mixinStandardHelpOptions = true, version = "solo 0.1.0",
-        description = "Run SOLO, the single-transformer vision-language model, from the command line.",
-        subcommands = {GenerateCommand.class, ChatCommand.class, PatchifyCommand.class, LogitsCommand.class,
-            InfoCommand.class, DemoCommand.class})
+        description = "Run and train SOLO, the single-transformer vision-language model, from the command line.",
+        subcommands = {GenerateCommand.class, ChatCommand.class, TrainCommand.class, PatchifyCommand.class,
+            LogitsCommand.class, InfoCommand.class, DemoCommand.class})
 public final class SoloCli implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -60,6 +60,22 @@ public final class Engines {
     }
 
     /**
+     * Runs work with autograd recording off on this thread, e.g. optimizer updates, which modify
+     * trainable weights in place (PyTorch refuses that while recording).
+     *
+     * @param work the work
+     */
+    public static void withoutGradient(Runnable work) {
+        boolean previous = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        try {
+            work.run();
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(previous);
+        }
+    }
+
+    /**
      * @param precision SDK precision
      * @return the DJL data type
      */

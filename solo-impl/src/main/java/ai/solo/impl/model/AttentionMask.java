@@ -34,6 +34,24 @@ final class AttentionMask {
      */
     static NDArray build(NDManager manager, int queryStart, int queryLength, long[] keyIndex, int batch,
             OptionalInt window) {
+        return build(manager, queryStart, queryLength, keyIndex, batch, window, null);
+    }
+
+    /**
+     * As {@link #build(NDManager, int, int, long[], int, OptionalInt)}, for packed rows: a query
+     * sees a key only if both belong to the same segment (block-diagonal attention).
+     *
+     * @param manager where the mask is created
+     * @param queryStart sequence index of the first query
+     * @param queryLength number of queries Tq (equal to the number of keys when segments are given)
+     * @param keyIndex {@code [B * Tk]} sequence index of each key, {@code -1} for padding
+     * @param batch B
+     * @param window sliding window, empty for none
+     * @param segments {@code [B * T]} segment of each position, or null
+     * @return float32 mask {@code [B, 1, 1, Tq, Tk]}
+     */
+    static NDArray build(NDManager manager, int queryStart, int queryLength, long[] keyIndex, int batch,
+            OptionalInt window, int[] segments) {
         int keyLength = keyIndex.length / batch;
         NDArray queries = manager.arange(queryStart, queryStart + queryLength, 1, DataType.INT64)
                 .reshape(1, 1, 1, queryLength, 1);
@@ -42,6 +60,11 @@ final class AttentionMask {
         NDArray visible = keys.gte(0).logicalAnd(distance.gte(0));
         if (window.isPresent()) {
             visible = visible.logicalAnd(distance.lt(window.getAsInt()));
+        }
+        if (segments != null) {
+            NDArray segment = manager.create(segments, new Shape(batch, 1, 1, keyLength));
+            NDArray same = segment.reshape(batch, 1, 1, keyLength, 1).eq(segment.reshape(batch, 1, 1, 1, keyLength));
+            visible = visible.logicalAnd(same);
         }
         // visible -> 0, blocked -> BLOCKED, without a second array of constants
         return visible.toType(DataType.FLOAT32, false).sub(1f).mul(-BLOCKED);

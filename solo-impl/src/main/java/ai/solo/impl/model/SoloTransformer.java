@@ -56,10 +56,32 @@ public final class SoloTransformer {
             throw new InvalidInputException("batch of " + batch.batchSize() + " x " + batch.seqLen() + " tokens would "
                     + "produce " + logitCount + " logits, more than one Java array holds (" + MAX_LOGITS + ")");
         }
+        return head.forward(hidden(batch, manager));
+    }
+
+    /**
+     * The final hidden states, before the output head: what training needs, since it applies
+     * the head only where a loss is taken.
+     *
+     * @param batch the inputs (segment ids give block-diagonal attention)
+     * @param manager scope for inputs and intermediates; the caller closes it
+     * @return hidden states {@code [B, T, hidden]}
+     */
+    public NDArray hidden(ModelBatch batch, NDManager manager) {
+        validate(batch);
         Inputs in = inputs(batch, manager);
         NDArray mask = AttentionMask.build(manager, 0, batch.seqLen(),
-                AttentionMask.keyIndices(batch.attentionMask(), batch.seqLen()), batch.batchSize(), config.slidingWindow());
-        return run(in, mask, null, 0, false, false);
+                AttentionMask.keyIndices(batch.attentionMask(), batch.seqLen()), batch.batchSize(),
+                config.slidingWindow(), batch.segmentIds());
+        return layers(in, mask, null, 0, false);
+    }
+
+    /**
+     * @param hidden hidden states {@code [..., hidden]}
+     * @return float32 logits {@code [..., vocab]}
+     */
+    public NDArray head(NDArray hidden) {
+        return head.forward(hidden);
     }
 
     /**
@@ -128,13 +150,18 @@ public final class SoloTransformer {
         return new Inputs(ids, patchRows, patches, manager.create(toLongs(positions(batch)), new Shape(b, t)));
     }
 
-    private NDArray run(Inputs in, NDArray mask, KvCache cache, int start, boolean attendToCache, boolean lastOnly) {
+    private NDArray layers(Inputs in, NDArray mask, KvCache cache, int start, boolean attendToCache) {
         NDArray[] cosSin = rope.tables(in.positions(), embedding.dataType());
         AttentionContext context = new AttentionContext(cosSin[0], cosSin[1], mask, cache, start, attendToCache);
         NDArray x = embedding.forward(in.ids(), in.patchRows(), in.patches());
         for (DecoderLayer layer : layers) {
             x = layer.forward(x, context);
         }
+        return x;
+    }
+
+    private NDArray run(Inputs in, NDArray mask, KvCache cache, int start, boolean attendToCache, boolean lastOnly) {
+        NDArray x = layers(in, mask, cache, start, attendToCache);
         if (!lastOnly) {
             return head.forward(x);
         }

@@ -1,0 +1,460 @@
+package ai.solo.impl.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import ai.solo.InvalidInputException;
+import ai.solo.SoloException;
+import ai.solo.image.ImagePatcher;
+import ai.solo.impl.engine.Engines;
+import ai.solo.impl.model.DjlSoloModel;
+import ai.solo.impl.model.ModelWeights;
+import ai.solo.impl.model.TensorNames;
+import ai.solo.impl.train.listen.ConsoleProgress;
+import ai.solo.impl.train.listen.JsonlMetrics;
+import ai.solo.impl.train.listen.LossCurvePng;
+import ai.solo.text.ImageClose;
+import ai.solo.text.SoloTokenizer;
+import ai.solo.text.TokenSequence;
+import ai.solo.train.Recipe;
+import ai.solo.train.Stage;
+import ai.solo.train.Trainer;
+import ai.solo.train.TrainingListener;
+import ai.solo.train.TrainingSample;
+import ai.solo.train.TrainingSummary;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Trainer} on the DJL model: packs samples into rows, runs forward and backward under a
+ * {@link GradientCollector} with gradient accumulation, clips, and updates with {@link AdamW} on
+ * a warm-up + cosine schedule; checkpoints crash-safely and resumes exactly.
+ *
+ * <p>Memory: every micro-batch runs in an {@link NDScope} on a sub-manager, closed before the
+ * next, so a long run does not grow; the loss applies the output head only at target positions.
+ */
+public final class DjlTrainer implements Trainer {
+    private static final Logger logger = LoggerFactory.getLogger(DjlTrainer.class);
+    /** Held-out rows evaluated at most, so an evaluation stays cheap. */
+    private static final int MAX_EVAL_ROWS = 256;
+
+    private final Settings settings;
+    private final DjlSoloModel model;
+    private final SoloTokenizer tokenizer;
+    private final ExampleEncoder encoder;
+    private final TrainingCheckpoints checkpoints;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<AutoCloseable> ownedListeners = new ArrayList<>();
+    private AdamW optimizer;
+    private boolean closed;
+
+    /**
+     * @param settings validated settings
+     * @throws InvalidInputException if the model is not this implementation's or has no tokenizer
+     */
+    public DjlTrainer(Settings settings) {
+        if (!(settings.model() instanceof DjlSoloModel djl)) {
+            throw new InvalidInputException("this trainer trains models made by SoloModel.load/create of the DJL "
+                    + "implementation, got " + settings.model().getClass().getName());
+        }
+        this.settings = settings;
+        this.model = djl;
+        this.tokenizer = djl.tokenizer().orElseThrow(() -> new InvalidInputException(
+                "the model has no tokenizer: training lays text out with it; attachTokenizer(...) first"));
+        ImagePatcher patcher = ImagePatcher.builder().patchSize(djl.config().visionPatchSize()).build();
+        this.encoder = new ExampleEncoder(tokenizer, patcher, ImageClose.VISION);
+        this.checkpoints = new TrainingCheckpoints(settings.outputDir());
+        if (settings.progress() != null) {
+            listeners.add(new ConsoleProgress(settings.progress()));
+        }
+        Path metricsFile = settings.outputDir().resolve("metrics.jsonl");
+        LossCurvePng curve = new LossCurvePng(settings.outputDir().resolve("loss.png"));
+        if (settings.resume() && java.nio.file.Files.exists(metricsFile)) {
+            curve.replay(metricsFile); // the picture covers the steps before the resume too
+        }
+        JsonlMetrics metrics = new JsonlMetrics(metricsFile);
+        listeners.add(metrics);
+        listeners.add(curve);
+        ownedListeners.add(metrics);
+        listeners.addAll(settings.listeners());
+    }
+
+    @Override
+    public TrainingSummary run() {
+        if (closed) {
+            throw new IllegalStateException("trainer is closed");
+        }
+        Recipe recipe = settings.recipe();
+        TrainingCheckpoints.Position resumeFrom = null;
+        if (settings.resume()) {
+            var newest = checkpoints.newest();
+            if (newest.isPresent()) {
+                resumeFrom = newest.get().getValue();
+                restoreWeights(newest.get().getKey());
+                logger.info("Resuming from {} (stage {}, step {})", newest.get().getKey(), resumeFrom.stage(),
+                        resumeFrom.step());
+            }
+        }
+        long totalSteps = 0;
+        long totalTokens = 0;
+        double lastLoss = Double.NaN;
+        double lastEval = Double.NaN;
+        Path last = null;
+        for (int s = 0; s < recipe.stages().size(); s++) {
+            Stage stage = recipe.stages().get(s);
+            TrainingCheckpoints.Position start = null;
+            if (resumeFrom != null && resumeFrom.stageIndex() > s) {
+                continue; // finished before the resume point
+            }
+            if (resumeFrom != null && resumeFrom.stageIndex() == s) {
+                if (resumeFrom.stageComplete()) {
+                    continue;
+                }
+                start = resumeFrom;
+            } else if (stage.initFrom() != null) {
+                restoreWeights(stage.initFrom());
+            }
+            StageRun run = new StageRun(s, stage, start);
+            StageRun.Result result = run.execute();
+            totalSteps += result.steps();
+            totalTokens += result.tokens();
+            lastLoss = result.lastLoss();
+            lastEval = Double.isNaN(result.heldOutLoss()) ? lastEval : result.heldOutLoss();
+            last = result.checkpoint();
+        }
+        TrainingSummary summary = new TrainingSummary(totalSteps, totalTokens, lastLoss, lastEval, last);
+        listeners.forEach(l -> l.onEnd(summary));
+        return summary;
+    }
+
+    /** One stage from its first (or resumed) step to its last. */
+    private final class StageRun {
+        record Result(long steps, long tokens, double lastLoss, double heldOutLoss, Path checkpoint) {
+        }
+
+        private final int index;
+        private final Stage stage;
+        private final TrainingCheckpoints.Position start;
+        private final Map<String, NDArray> trainable = new LinkedHashMap<>();
+        private final Set<String> decayed = new LinkedHashSet<>();
+        private final MixtureSampler sampler;
+        private final Packer packer;
+        private TokenSequence pending;
+
+        StageRun(int index, Stage stage, TrainingCheckpoints.Position start) {
+            this.index = index;
+            this.stage = stage;
+            this.start = start;
+            this.sampler = new MixtureSampler(stage.mixture(), settings.seed() * 31 + index);
+            this.packer = new Packer(stage.packLength());
+        }
+
+        Result execute() {
+            selectTrainable();
+            if (optimizer != null) {
+                optimizer.close();
+            }
+            optimizer = new AdamW(model.weights().manager().newSubManager());
+            long firstStep = 0;
+            if (start != null) {
+                List<Map<String, NDArray>> moments = checkpoints.moments(settings.outputDir().resolve(
+                        checkpointName(start.step())), optimizer.manager());
+                optimizer.restore(start.adamSteps(), moments.get(0), moments.get(1));
+                sampler.skip(start.drawn() - (start.pending() ? 1 : 0));
+                if (start.pending()) {
+                    pending = encodeNext();
+                }
+                firstStep = start.step();
+            }
+            TrainingListener.StageStart started = new TrainingListener.StageStart(stage.name(), index,
+                    settings.recipe().stages().size(), stage.steps(), firstStep);
+            listeners.forEach(l -> l.onStageStart(started));
+            long tokens = 0;
+            double lastLoss = Double.NaN;
+            double heldOut = Double.NaN;
+            try {
+                for (long step = firstStep; step < stage.steps(); step++) {
+                    TrainingListener.StepMetrics metrics = trainStep(step);
+                    tokens += metrics.tokens();
+                    lastLoss = metrics.loss();
+                    listeners.forEach(l -> l.onStep(metrics));
+                    long done = step + 1;
+                    if (stage.heldOut() != null && stage.evaluateEvery() > 0 && done % stage.evaluateEvery() == 0
+                            && done < stage.steps()) {
+                        heldOut = evaluate(done);
+                    }
+                    if (settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0 && done < stage.steps()) {
+                        Path dir = checkpoints.save(checkpointName(done), model, optimizer, position(done, false));
+                        listeners.forEach(l -> l.onCheckpoint(dir, stage.name(), done));
+                    }
+                }
+                if (stage.heldOut() != null) {
+                    heldOut = evaluate(stage.steps());
+                }
+                Path dir = checkpoints.save(stage.name(), model, null, position(stage.steps(), true));
+                listeners.forEach(l -> l.onCheckpoint(dir, stage.name(), stage.steps()));
+                return new Result(stage.steps() - firstStep, tokens, lastLoss, heldOut, dir);
+            } finally {
+                releaseGradients();
+            }
+        }
+
+        private String checkpointName(long step) {
+            return String.format("checkpoint-%02d-%s-%07d", index, stage.name(), step);
+        }
+
+        private TrainingCheckpoints.Position position(long step, boolean complete) {
+            return new TrainingCheckpoints.Position(index, stage.name(), step, optimizer.stepCount(), sampler.drawn(),
+                    pending != null, complete);
+        }
+
+        private void selectTrainable() {
+            ModelWeights weights = model.weights();
+            for (Map.Entry<String, NDArray> e : weights.all().entrySet()) {
+                String name = e.getKey();
+                boolean frozen = stage.frozen().stream().anyMatch(name::startsWith);
+                e.getValue().setRequiresGradient(!frozen);
+                if (!frozen) {
+                    trainable.put(name, e.getValue());
+                    boolean exempt = TensorNames.isNorm(name) || name.equals(TensorNames.EMBED_TOKENS)
+                            || name.equals(TensorNames.EMBED_VISION_PATCH);
+                    if (stage.decayNormsAndEmbeddings() || !exempt) {
+                        decayed.add(name);
+                    }
+                }
+            }
+            if (trainable.isEmpty()) {
+                throw new InvalidInputException("stage " + stage.name() + ": every parameter is frozen by " + stage.frozen());
+            }
+            // give every trainable parameter a (zero) gradient up front: a batch without images
+            // never reaches the patch embedding, and an undefined gradient cannot be read or zeroed
+            try (NDScope scope = new NDScope(); GradientCollector collector = Engines.pytorch().newGradientCollector()) {
+                scope.suppressNotUsedWarning();
+                NDArray touch = null;
+                for (NDArray p : trainable.values()) {
+                    NDArray zero = p.sum().mul(0f);
+                    touch = touch == null ? zero : touch.add(zero);
+                }
+                collector.backward(touch);
+            }
+        }
+
+        private void releaseGradients() {
+            for (NDArray p : model.weights().all().values()) {
+                p.setRequiresGradient(false);
+            }
+        }
+
+        private TrainingListener.StepMetrics trainStep(long step) {
+            long begin = System.nanoTime();
+            double lr = LearningRateSchedule.at(stage, step);
+            List<PackedBatch> micro = new ArrayList<>(stage.accumulation());
+            long stepTargets = 0;
+            long stepTokens = 0;
+            for (int m = 0; m < stage.accumulation(); m++) {
+                PackedBatch b = nextBatch(stage.microBatchSize());
+                micro.add(b);
+                stepTargets += b.targetTokens();
+                stepTokens += b.tokens();
+            }
+            double lossSum = 0;
+            double gradNorm;
+            boolean skipped = false;
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                Engine engine = Engines.pytorch();
+                double totalTargets = Math.max(1, stepTargets);
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    for (PackedBatch b : micro) {
+                        if (b.targetTokens() == 0) {
+                            continue;
+                        }
+                        try (NDManager manager = model.weights().manager().newSubManager()) {
+                            NDArray nll = CausalLmLoss.sum(model.transformer(), b, manager);
+                            // every micro-batch divides by the step's target count: the accumulated
+                            // gradient is that of the mean over the whole step
+                            collector.backward(nll.div((float) totalTargets));
+                            lossSum += nll.getFloat();
+                        }
+                    }
+                }
+                double loss = lossSum / totalTargets;
+                gradNorm = globalGradNorm();
+                if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
+                    if (stage.nonFiniteLoss() == Stage.NonFiniteLoss.STOP) {
+                        throw new SoloException("stage " + stage.name() + ", step " + (step + 1) + ": loss is " + loss
+                                + "; stopping with the last checkpoint intact in " + settings.outputDir()
+                                + " (set nonFiniteLoss SKIP_STEP to skip such steps)");
+                    }
+                    logger.warn("Stage {} step {}: non-finite loss {}, step skipped", stage.name(), step + 1, loss);
+                    skipped = true;
+                } else {
+                    double scale = stage.clipNorm() > 0 && gradNorm > stage.clipNorm() ? stage.clipNorm() / gradNorm : 1.0;
+                    optimizer.step(trainable, decayed, lr, stage.weightDecay(), stage.beta1(), stage.beta2(),
+                            stage.epsilon(), scale);
+                }
+                zeroGradients();
+                return new TrainingListener.StepMetrics(stage.name(), step + 1, stage.steps(), loss, lr, gradNorm,
+                        stepTokens, stepTargets, System.nanoTime() - begin, skipped);
+            }
+        }
+
+        private double globalGradNorm() {
+            double sum = 0;
+            for (NDArray p : trainable.values()) {
+                NDArray g = p.getGradient();
+                sum += g.toType(DataType.FLOAT32, false).square().sum().getFloat();
+            }
+            return Math.sqrt(sum);
+        }
+
+        private void zeroGradients() {
+            Engines.withoutGradient(() -> {
+                for (NDArray p : trainable.values()) {
+                    NDArray g = p.getGradient();
+                    g.subi(g);
+                }
+            });
+        }
+
+        private double evaluate(long step) {
+            double nll = 0;
+            long targets = 0;
+            Packer evalPacker = new Packer(stage.packLength());
+            Iterator<TrainingSample> it = stage.heldOut().iterator();
+            List<List<TokenSequence>> rows = new ArrayList<>();
+            int rowCount = 0;
+            while (it.hasNext() && rowCount < MAX_EVAL_ROWS) {
+                TokenSequence seq = encode(it.next());
+                if (seq == null) {
+                    continue;
+                }
+                if (!evalPacker.offer(seq)) {
+                    rows.add(evalPacker.takeRow());
+                    rowCount++;
+                    evalPacker.offer(seq);
+                }
+                if (rows.size() == stage.microBatchSize()) {
+                    double[] r = evalRows(rows);
+                    nll += r[0];
+                    targets += (long) r[1];
+                    rows.clear();
+                }
+            }
+            if (evalPacker.hasRow()) {
+                rows.add(evalPacker.takeRow());
+            }
+            if (!rows.isEmpty()) {
+                double[] r = evalRows(rows);
+                nll += r[0];
+                targets += (long) r[1];
+            }
+            double loss = targets == 0 ? Double.NaN : nll / targets;
+            TrainingListener.Evaluation e = new TrainingListener.Evaluation(stage.name(), step, loss, targets);
+            listeners.forEach(l -> l.onEvaluation(e));
+            return loss;
+        }
+
+        private double[] evalRows(List<List<TokenSequence>> rows) {
+            PackedBatch b = Packer.batch(rows, stage.packLength());
+            if (b.targetTokens() == 0) {
+                return new double[] {0, 0};
+            }
+            try (NDScope scope = new NDScope(); NDManager manager = model.weights().manager().newSubManager()) {
+                scope.suppressNotUsedWarning();
+                double[] out = new double[2];
+                Engines.withoutGradient(() -> {
+                    out[0] = CausalLmLoss.sum(model.transformer(), b, manager).getFloat();
+                    out[1] = b.targetTokens();
+                });
+                return out;
+            }
+        }
+
+        /** The next micro-batch: {@code rows} packed rows of fresh samples. */
+        private PackedBatch nextBatch(int rows) {
+            List<List<TokenSequence>> out = new ArrayList<>(rows);
+            while (out.size() < rows) {
+                TokenSequence seq = pending != null ? pending : encodeNext();
+                pending = null;
+                if (!packer.offer(seq)) {
+                    pending = seq;
+                    out.add(packer.takeRow());
+                }
+            }
+            return Packer.batch(out, stage.packLength());
+        }
+
+        private TokenSequence encodeNext() {
+            for (int attempt = 0; attempt < 10_000; attempt++) {
+                TrainingSample sample = sampler.next();
+                TokenSequence seq = encode(sample);
+                if (seq != null) {
+                    return seq;
+                }
+            }
+            throw new InvalidInputException("stage " + stage.name() + ": 10,000 samples in a row could not be used");
+        }
+
+        private TokenSequence encode(TrainingSample sample) {
+            try {
+                TokenSequence seq = packer.fit(encoder.encode(sample, stage.lossRule(), stage.template()));
+                if (seq == null) {
+                    logger.warn("Skipping {}: its images need more than a row of {} tokens", sample.origin(),
+                            stage.packLength());
+                }
+                return seq;
+            } catch (SoloException e) {
+                logger.warn("Skipping {}: {}", sample.origin(), e.getMessage());
+                return null;
+            }
+        }
+    }
+
+    /** Copies a checkpoint's weights into the model in place (its layers keep their arrays). */
+    private void restoreWeights(Path dir) {
+        try (DjlSoloModel source = DjlSoloModel.load(dir, model.options())) {
+            if (!ai.solo.impl.model.TensorNames.expectedShapes(source.config()).keySet().equals(
+                    ai.solo.impl.model.TensorNames.expectedShapes(model.config()).keySet())
+                    || source.config().parameterCount() != model.config().parameterCount()) {
+                throw new InvalidInputException(dir + ": checkpoint has another shape than the model being trained ("
+                        + source.config() + " vs " + model.config() + ")");
+            }
+            Engines.withoutGradient(() -> {
+                for (Map.Entry<String, NDArray> e : model.weights().all().entrySet()) {
+                    NDArray src = source.weights().get(e.getKey());
+                    // slice assignment copies (torch copy_); set(Buffer) could alias the source's memory
+                    e.getValue().set(new ai.djl.ndarray.index.NDIndex(":"), src);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (optimizer != null) {
+                optimizer.close();
+            }
+            for (AutoCloseable c : ownedListeners) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    logger.warn("Closing {} failed: {}", c, e.toString());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package ai.solo.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.solo.InvalidInputException;
+import ai.solo.SoloConfig;
+import ai.solo.SoloException;
+import ai.solo.SoloModel;
+import ai.solo.generate.Conversation;
+import ai.solo.generate.Prompt;
+import ai.solo.text.SoloTokenizer;
+import ai.solo.train.LossRule;
+import ai.solo.train.Recipe;
+import ai.solo.train.SampleSource;
+import ai.solo.train.SampleSources;
+import ai.solo.train.Stage;
+import ai.solo.train.Trainer;
+import ai.solo.train.TrainingListener;
+import ai.solo.train.TrainingSample;
+import ai.solo.train.TrainingSummary;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training through the public API on a tiny model with the real Mistral tokenizer. */
+class TrainerTest {
+    private static final String[] COLOURS = {"red", "green", "blue", "yellow"};
+    private static final Color[] RGB = {Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW};
+    private static SoloTokenizer tokenizer;
+
+    @TempDir
+    Path out;
+
+    @BeforeAll
+    static void loadTokenizer() {
+        tokenizer = SoloTokenizer.load(Fixtures.mistralTokenizer());
+    }
+
+    @AfterAll
+    static void closeTokenizer() {
+        tokenizer.close();
+    }
+
+    private static SoloModel tinyModel(long seed) {
+        SoloConfig config = SoloConfig.builder().vocabSize(33031).hiddenSize(32).intermediateSize(64)
+                .numHiddenLayers(2).numAttentionHeads(4).numKeyValueHeads(2).build();
+        SoloModel model = SoloModel.create(config, seed);
+        model.attachTokenizer(tokenizer);
+        return model;
+    }
+
+    private static BufferedImage solid(Color c, int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(c);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        return img;
+    }
+
+    /** A synthetic image-text task: a solid-colour image, captioned with its colour. */
+    private static SampleSource colours(int count) {
+        List<TrainingSample> samples = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int c = i % COLOURS.length;
+            Conversation conv = Conversation.builder()
+                    .user(Prompt.builder().image(solid(RGB[c], 32 + 32 * (i % 2), 32)).build())
+                    .assistant("a " + COLOURS[c] + " square")
+                    .build();
+            samples.add(new TrainingSample(conv, TrainingSample.Kind.CAPTION, "colours:" + i));
+        }
+        return SampleSources.of("colours", samples);
+    }
+
+    private static Stage.Builder captionStage(int steps) {
+        return Stage.builder("captions").source(colours(16), 1.0).lossRule(LossRule.ALL_TEXT).steps(steps)
+                .packLength(64).batch(4, 2).learningRate(1e-2, 1e-3, 2).weightDecay(0.0, false);
+    }
+
+    /** Records every step's loss. */
+    private static final class Losses implements TrainingListener {
+        final List<Double> values = new ArrayList<>();
+
+        @Override
+        public void onStep(StepMetrics step) {
+            values.add(step.loss());
+        }
+    }
+
+    @Test
+    void lossOnASyntheticImageTextTaskFallsByAtLeastHalf() {
+        Losses losses = new Losses();
+        try (SoloModel model = tinyModel(1);
+                Trainer trainer = Trainer.builder(model, Recipe.of(captionStage(40).build())).outputDir(out)
+                        .listener(losses).build()) {
+            TrainingSummary summary = trainer.run();
+
+            double first = losses.values.get(0);
+            double last = losses.values.get(losses.values.size() - 1);
+            assertThat(losses.values).hasSize(40);
+            assertThat(last).as("first %s, last %s", first, last).isLessThan(first / 2);
+            assertThat(summary.checkpoint()).isEqualTo(out.resolve("captions"));
+            assertThat(out.resolve("metrics.jsonl")).exists();
+            assertThat(out.resolve("loss.png")).exists();
+            // the stage checkpoint is a model the SDK loads
+            try (SoloModel trained = SoloModel.load(summary.checkpoint())) {
+                assertThat(trained.tokenizer()).isPresent();
+            }
+        }
+    }
+
+    @Test
+    void resumedRunFollowsTheUninterruptedLossTrajectory() {
+        Losses straight = new Losses();
+        Path a = out.resolve("straight");
+        try (SoloModel model = tinyModel(3);
+                Trainer trainer = Trainer.builder(model, Recipe.of(captionStage(6).build())).outputDir(a)
+                        .listener(straight).build()) {
+            trainer.run();
+        }
+
+        Path b = out.resolve("interrupted");
+        Losses before = new Losses();
+        try (SoloModel model = tinyModel(3);
+                Trainer trainer = Trainer.builder(model, Recipe.of(captionStage(6).build())).outputDir(b)
+                        .checkpointEvery(3).listener(before).listener(new TrainingListener() {
+                            @Override
+                            public void onCheckpoint(Path dir, String stage, long step) {
+                                throw new IllegalStateException("simulated crash after step " + step);
+                            }
+                        }).build()) {
+            assertThatThrownBy(trainer::run).hasMessageContaining("simulated crash after step 3");
+        }
+        Losses after = new Losses();
+        try (SoloModel fresh = tinyModel(99); // other weights: the resume must restore them
+                Trainer trainer = Trainer.builder(fresh, Recipe.of(captionStage(6).build())).outputDir(b)
+                        .resume(true).listener(after).build()) {
+            trainer.run();
+        }
+
+        assertThat(before.values).hasSize(3);
+        assertThat(after.values).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(before.values.get(i)).isEqualTo(straight.values.get(i));
+            assertThat(after.values.get(i)).as("step %d", i + 4)
+                    .isCloseTo(straight.values.get(i + 3), org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
+
+    @Test
+    void frozenParametersDoNotChange() throws Exception {
+        try (SoloModel model = tinyModel(5)) {
+            Stage stage = captionStage(2).frozen(Set.of("model.layers.", "lm_head", "model.norm", "model.embed_tokens"))
+                    .build();
+            Path before = out.resolve("before");
+            model.save(before);
+            try (Trainer trainer = Trainer.builder(model, Recipe.of(stage)).outputDir(out.resolve("run")).build()) {
+                trainer.run();
+            }
+            Path after = out.resolve("after");
+            model.save(after);
+            // only the patch embedding trained: every other tensor is byte-identical
+            try (SoloModel a = SoloModel.load(before); SoloModel b = SoloModel.load(after)) {
+                var batch = ai.solo.ModelBatch.of(ai.solo.text.SequenceBuilder.create(tokenizer, ai.solo.text.ImageClose.VISION)
+                        .bos().text("hello", false).build());
+                assertThat(a.logits(batch).values()).containsExactly(b.logits(batch).values());
+            }
+        }
+    }
+
+    @Test
+    void nonFiniteLossStopsWithAClearErrorOrIsSkipped() {
+        try (SoloModel model = tinyModel(6)) {
+            Stage exploding = captionStage(3).learningRate(1e30, 1e29, 0).clipNorm(0).build();
+            try (Trainer trainer = Trainer.builder(model, Recipe.of(exploding)).outputDir(out.resolve("stop")).build()) {
+                assertThatThrownBy(trainer::run).isInstanceOf(SoloException.class).hasMessageContaining("loss is");
+            }
+        }
+    }
+
+    @Test
+    void settingsAreValidatedBeforeTraining() {
+        try (SoloModel model = tinyModel(7)) {
+            assertThatThrownBy(() -> Trainer.builder(model, Recipe.of(captionStage(1).build())).build())
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("outputDir");
+            assertThatThrownBy(() -> captionStage(1).batch(3, 2).build())
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("multiple of microBatchSize");
+            assertThatThrownBy(() -> Stage.builder("x").build()).hasMessageContaining("mixture");
+        }
+        assertThat(Files.exists(out.resolve("metrics.jsonl"))).isFalse();
+    }
+}
