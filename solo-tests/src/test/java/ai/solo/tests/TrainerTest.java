@@ -189,6 +189,62 @@ class TrainerTest {
     }
 
     @Test
+    void recipeRunsStageAfterStageWithHeldOutEvaluationsAndACheckpointPerStage() throws Exception {
+        List<String> events = new ArrayList<>();
+        TrainingListener recorder = new TrainingListener() {
+            @Override
+            public void onStageStart(StageStart stage) {
+                events.add("start " + stage.name());
+            }
+
+            @Override
+            public void onEvaluation(Evaluation evaluation) {
+                events.add("eval " + evaluation.stage() + "@" + evaluation.step());
+                assertThat(evaluation.loss()).isFinite();
+            }
+        };
+        List<TrainingSample> text = List.of(new TrainingSample(Conversation.builder().assistant("plain text").build(),
+                TrainingSample.Kind.TEXT, "text:1"));
+        Stage stage1 = Stage.builder("stage1").source(colours(8), 0.7).source(SampleSources.of("text", text), 0.3)
+                .lossRule(LossRule.ANSWERS_ONLY).steps(4).packLength(64).batch(2, 1).learningRate(1e-2, 1e-3, 1)
+                .heldOut(colours(4), 2).build();
+        Stage stage2 = captionStage(2).heldOut(colours(4), 0).build();
+        try (SoloModel model = tinyModel(8);
+                Trainer trainer = Trainer.builder(model, new Recipe("two", List.of(stage1,
+                        stage2.toBuilder().build()))).outputDir(out).listener(recorder).build()) {
+            TrainingSummary summary = trainer.run();
+
+            assertThat(events).containsExactly("start stage1", "eval stage1@2", "eval stage1@4", "start captions",
+                    "eval captions@2");
+            assertThat(out.resolve("stage1/config.json")).exists();
+            assertThat(summary.checkpoint()).isEqualTo(out.resolve("captions"));
+            assertThat(summary.steps()).isEqualTo(6);
+            assertThat(summary.finalHeldOutLoss()).isFinite();
+            assertThat(Files.readAllLines(out.resolve("metrics.jsonl"))).anyMatch(l -> l.contains("\"captions\""));
+        }
+    }
+
+    @Test
+    void skipStepPolicyKeepsTrainingPastNonFiniteLosses() {
+        List<Boolean> skipped = new ArrayList<>();
+        try (SoloModel model = tinyModel(6)) {
+            Stage exploding = captionStage(4).learningRate(1e30, 1e29, 0).clipNorm(0)
+                    .nonFiniteLoss(Stage.NonFiniteLoss.SKIP_STEP).build();
+            try (Trainer trainer = Trainer.builder(model, Recipe.of(exploding)).outputDir(out)
+                    .listener(new TrainingListener() {
+                        @Override
+                        public void onStep(StepMetrics step) {
+                            skipped.add(step.skipped());
+                        }
+                    }).build()) {
+                trainer.run();
+            }
+        }
+        assertThat(skipped).hasSize(4).contains(true);
+        assertThat(skipped.get(0)).isFalse();
+    }
+
+    @Test
     void settingsAreValidatedBeforeTraining() {
         try (SoloModel model = tinyModel(7)) {
             assertThatThrownBy(() -> Trainer.builder(model, Recipe.of(captionStage(1).build())).build())

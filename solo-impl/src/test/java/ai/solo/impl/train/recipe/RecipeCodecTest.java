@@ -10,7 +10,6 @@ import ai.solo.train.LossRule;
 import ai.solo.train.MalformedRecords;
 import ai.solo.train.Recipe;
 import ai.solo.train.SampleSource;
-import ai.solo.train.SampleSources;
 import ai.solo.train.Stage;
 import ai.solo.train.TrainingSample;
 import java.io.IOException;
