@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code solo train}: argument validation and error reporting, all before any weights are
- * loaded. (Training runs end to end are tested with the trainer.)
+ * loaded, and short runs end to end (recipe, resume, plain fine-tuning on LLaVA data).
  */
 class SoloTrainCliTest {
     @TempDir
@@ -52,6 +52,59 @@ class SoloTrainCliTest {
 
     private String out() {
         return dir.resolve("run").toString();
+    }
+
+    /** A tiny SOLO-vocabulary model folder with the Mistral tokenizer. */
+    private Path modelFolder() {
+        Path model = dir.resolve("model");
+        SoloConfig config = SoloConfig.builder().vocabSize(33031).hiddenSize(16).intermediateSize(32)
+                .numHiddenLayers(1).numAttentionHeads(2).numKeyValueHeads(1).build();
+        try (ai.solo.SoloModel m = ai.solo.SoloModel.create(config, 1);
+                ai.solo.text.SoloTokenizer tok = ai.solo.text.SoloTokenizer.load(Fixtures.mistralTokenizer())) {
+            m.attachTokenizer(tok);
+            m.save(model);
+        }
+        return model;
+    }
+
+    @Test
+    void recipeRunTrainsWritesCheckpointsAndResumes() throws IOException {
+        Path model = modelFolder();
+        write("corpus.txt", "the red square\nthe blue circle\nthree green stars\n");
+        Path recipe = write("recipe.json", """
+                {"name": "r", "stages": [{"name": "lm", "steps": 4, "pack_length": 32, "learning_rate": 0.001,
+                  "sources": [{"format": "text", "path": "corpus.txt"}]}]}
+                """);
+
+        int code = solo("train", "--recipe", recipe.toString(), "--model", model.toString(), "--out", out(),
+                "--checkpoint-every", "2");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("final loss:").contains("checkpoint:");
+        assertThat(dir.resolve("run/lm/model.safetensors")).exists();
+        assertThat(dir.resolve("run/checkpoint-00-lm-0000002/trainer_state/state.json")).exists();
+        assertThat(dir.resolve("run/metrics.jsonl")).exists();
+        assertThat(dir.resolve("run/loss.png")).exists();
+        assertThat(solo("train", "--recipe", recipe.toString(), "--model", model.toString(), "--out", out(),
+                "--resume")).as(err.toString()).isZero();
+    }
+
+    @Test
+    void plainFineTuningOnLlavaData() throws IOException {
+        Path model = modelFolder();
+        Path images = Files.createDirectories(dir.resolve("images"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", images.resolve("a.png").toFile());
+        Path data = write("sft.json", """
+                [{"image": "a.png", "conversations": [{"from": "human", "value": "<image>\\nWhat is it?"},
+                  {"from": "gpt", "value": "A black square."}]}]
+                """);
+
+        int code = solo("train", "--data", data.toString(), "--image-root", images.toString(), "--model",
+                model.toString(), "--out", out(), "--steps", "2", "--pack-length", "64");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(dir.resolve("run/sft/config.json")).exists();
     }
 
     @Test

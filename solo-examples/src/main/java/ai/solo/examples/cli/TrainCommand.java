@@ -109,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer steps;
 
     @Option(names = "--lr", paramLabel = "X",
-            description = "With --data: peak learning rate, with 3% warm-up then cosine decay to 0 (default: 1e-5).")
+            description = "With --data: peak learning rate, with 3%% warm-up then cosine decay to 0 (default: 1e-5).")
     Double lr;
 
     @Option(names = "--pack-length", paramLabel = "N", description = "With --data: tokens per packed sequence (default: 2048).")
