@@ -61,12 +61,11 @@ public record Recipe(String name, List<Stage> stages) {
      * @param text the text-only blend (SlimPajama in the paper)
      * @param captions Stage 2 image-caption pairs
      * @param annealing Stage 3 supervised mix
-     * @param instructions SFT conversations
-     * @param sftSteps SFT steps: one epoch of {@code instructions} at 640 sequences per step
+     * @param instructions SFT conversations, trained for one epoch
      * @return the recipe
      */
     public static Recipe solo7B(SampleSource labelled, SampleSource text, SampleSource captions,
-            SampleSource annealing, SampleSource instructions, int sftSteps) {
+            SampleSource annealing, SampleSource instructions) {
         Stage.Builder pretraining = Stage.builder("stage1").packLength(32768).batch(128, 1)
                 .learningRate(5e-5, 5e-6, 200).weightDecay(0.1, false);
         Stage stage1 = pretraining.steps(1525).source(labelled, 0.7).source(text, 0.3)
@@ -77,7 +76,7 @@ public record Recipe(String name, List<Stage> stages) {
         Stage stage3 = Stage.builder("stage3").packLength(32768).batch(128, 1).learningRate(5e-5, 5e-6, 200)
                 .weightDecay(0.1, false).steps(300).source(annealing, 1.0).lossRule(LossRule.ALL_TEXT).build();
         Stage sft = Stage.builder("sft").packLength(32768).batch(640, 1).learningRate(1e-5, 0, 30)
-                .weightDecay(0.1, false).steps(sftSteps).source(instructions, 1.0).lossRule(LossRule.ANSWERS_ONLY)
+                .weightDecay(0.1, false).epochs(1).source(instructions, 1.0).lossRule(LossRule.ANSWERS_ONLY)
                 .build();
         return new Recipe("solo-7b", List.of(stage1, stage2, stage3, sft));
     }

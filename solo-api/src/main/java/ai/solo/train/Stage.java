@@ -39,12 +39,15 @@ import java.util.Set;
  * @param heldOut held-out samples for evaluation, or null
  * @param evaluateEvery steps between held-out evaluations (0 = only at the end of the stage)
  * @param nonFiniteLoss what to do when a step's loss is NaN or infinite
+ * @param epochs passes over the data to train for instead of {@code steps} (0 = use {@code steps}):
+ *     the trainer packs that many samples ({@code epochs} times the sources' total) in a dry run
+ *     first and derives the step count, so the schedule knows its length
  */
 public record Stage(String name, List<Mixture> mixture, LossRule lossRule, ChatTemplate template, int steps,
         int packLength, int sequencesPerStep, int microBatchSize, double learningRate, double minLearningRate,
         int warmupSteps, double weightDecay, boolean decayNormsAndEmbeddings, double beta1, double beta2,
         double epsilon, double clipNorm, Set<String> frozen, Path initFrom, SampleSource heldOut, int evaluateEvery,
-        NonFiniteLoss nonFiniteLoss) {
+        NonFiniteLoss nonFiniteLoss, double epochs) {
 
     /**
      * Validates every field.
@@ -71,6 +74,7 @@ public record Stage(String name, List<Mixture> mixture, LossRule lossRule, ChatT
      * @param heldOut held-out samples
      * @param evaluateEvery evaluation interval
      * @param nonFiniteLoss non-finite loss policy
+     * @param epochs passes over the data, 0 to use steps
      */
     public Stage {
         if (name == null || name.isBlank()) {
@@ -85,6 +89,9 @@ public record Stage(String name, List<Mixture> mixture, LossRule lossRule, ChatT
             throw new InvalidInputException("stage " + name + ": lossRule, template and nonFiniteLoss must be set");
         }
         positive(name, "steps", steps);
+        if (!(epochs >= 0) || Double.isInfinite(epochs)) {
+            throw new InvalidInputException("stage " + name + ": epochs must be a finite number >= 0, got " + epochs);
+        }
         positive(name, "packLength", packLength);
         positive(name, "sequencesPerStep", sequencesPerStep);
         positive(name, "microBatchSize", microBatchSize);
@@ -140,6 +147,7 @@ public record Stage(String name, List<Mixture> mixture, LossRule lossRule, ChatT
         b.heldOut = heldOut;
         b.evaluateEvery = evaluateEvery;
         b.nonFiniteLoss = nonFiniteLoss;
+        b.epochs = epochs;
         return b;
     }
 
@@ -206,6 +214,7 @@ public record Stage(String name, List<Mixture> mixture, LossRule lossRule, ChatT
         private SampleSource heldOut;
         private int evaluateEvery;
         private NonFiniteLoss nonFiniteLoss = NonFiniteLoss.STOP;
+        private double epochs;
 
         private Builder(String name) {
             this.name = name;
@@ -245,6 +254,16 @@ public record Stage(String name, List<Mixture> mixture, LossRule lossRule, ChatT
          */
         public Builder steps(int n) {
             steps = n;
+            return this;
+        }
+
+        /**
+         * @param passes passes over the data (e.g. 1 for SFT's single epoch); the step count is
+         *     then derived from the data and {@link #steps(int)} is ignored
+         * @return this builder
+         */
+        public Builder epochs(double passes) {
+            epochs = passes;
             return this;
         }
 
@@ -359,7 +378,7 @@ public record Stage(String name, List<Mixture> mixture, LossRule lossRule, ChatT
         public Stage build() {
             return new Stage(name, mixture, lossRule, template, steps, packLength, sequencesPerStep, microBatchSize,
                     learningRate, minLearningRate, warmupSteps, weightDecay, decayNormsAndEmbeddings, beta1, beta2,
-                    epsilon, clipNorm, frozen, initFrom, heldOut, evaluateEvery, nonFiniteLoss);
+                    epsilon, clipNorm, frozen, initFrom, heldOut, evaluateEvery, nonFiniteLoss, epochs);
         }
     }
 }

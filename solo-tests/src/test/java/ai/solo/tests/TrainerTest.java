@@ -245,6 +245,41 @@ class TrainerTest {
     }
 
     @Test
+    void epochsDeriveTheStepCountFromTheData() {
+        long[] stepsFor = new long[3];
+        for (int epochs = 1; epochs <= 2; epochs++) {
+            List<Integer> announced = new ArrayList<>();
+            Stage stage = captionStage(999).batch(1, 1).epochs(epochs).build();
+            try (SoloModel model = tinyModel(9);
+                    Trainer trainer = Trainer.builder(model, Recipe.of(stage)).outputDir(out.resolve("e" + epochs))
+                            .listener(new TrainingListener() {
+                                @Override
+                                public void onStageStart(StageStart s) {
+                                    announced.add(s.steps());
+                                }
+                            }).build()) {
+                stepsFor[epochs] = trainer.run().steps();
+            }
+            assertThat(announced).containsExactly((int) stepsFor[epochs]);
+        }
+        // pack the 16 samples greedily into 64-token rows, independently of the trainer
+        int rows = 0;
+        int used = 64;
+        ai.solo.image.ImagePatcher patcher = ai.solo.image.ImagePatcher.create();
+        for (TrainingSample sample : colours(16)) {
+            int length = ai.solo.generate.ChatTemplates.plain().render(sample.conversation(),
+                    new ai.solo.generate.ChatTemplate.Context(tokenizer, patcher, ai.solo.text.ImageClose.VISION)).length();
+            if (used + length > 64) {
+                rows++;
+                used = 0;
+            }
+            used += length;
+        }
+        assertThat(stepsFor[1]).isEqualTo(rows);
+        assertThat(stepsFor[2]).isBetween(2L * rows - 1, 2L * rows);
+    }
+
+    @Test
     void settingsAreValidatedBeforeTraining() {
         try (SoloModel model = tinyModel(7)) {
             assertThatThrownBy(() -> Trainer.builder(model, Recipe.of(captionStage(1).build())).build())

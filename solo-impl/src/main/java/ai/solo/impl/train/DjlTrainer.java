@@ -150,6 +150,7 @@ public final class DjlTrainer implements Trainer {
         private final Set<String> decayed = new LinkedHashSet<>();
         private final MixtureSampler sampler;
         private final Packer packer;
+        private final int steps;
         private TokenSequence pending;
 
         StageRun(int index, Stage stage, TrainingCheckpoints.Position start) {
@@ -158,6 +159,39 @@ public final class DjlTrainer implements Trainer {
             this.start = start;
             this.sampler = new MixtureSampler(stage.mixture(), settings.seed() * 31 + index);
             this.packer = new Packer(stage.packLength());
+            this.steps = stage.epochs() > 0 ? stepsForEpochs() : stage.steps();
+        }
+
+        /**
+         * The steps that {@code epochs} passes over the data take: a dry run of the data pipeline
+         * (the same seeded draws, encoding and packing, no model) counts the packed rows.
+         */
+        private int stepsForEpochs() {
+            long total = 0;
+            for (Stage.Mixture m : stage.mixture()) {
+                for (TrainingSample ignored : m.source()) {
+                    total++;
+                }
+            }
+            long draws = (long) Math.ceil(stage.epochs() * total);
+            MixtureSampler dry = new MixtureSampler(stage.mixture(), settings.seed() * 31 + index);
+            Packer rows = new Packer(stage.packLength());
+            long rowCount = 0;
+            for (long i = 0; i < draws; i++) {
+                TokenSequence seq = encode(dry.next());
+                if (seq != null && !rows.offer(seq)) {
+                    rowCount++;
+                    rows.takeRow();
+                    rows.offer(seq);
+                }
+            }
+            if (rows.hasRow()) {
+                rowCount++;
+            }
+            int derived = (int) Math.max(1, (rowCount + stage.sequencesPerStep() - 1) / stage.sequencesPerStep());
+            logger.info("Stage {}: {} epoch(s) of {} samples pack into {} rows: {} steps", stage.name(), stage.epochs(),
+                    total, rowCount, derived);
+            return derived;
         }
 
         Result execute() {
@@ -178,33 +212,33 @@ public final class DjlTrainer implements Trainer {
                 firstStep = start.step();
             }
             TrainingListener.StageStart started = new TrainingListener.StageStart(stage.name(), index,
-                    settings.recipe().stages().size(), stage.steps(), firstStep);
+                    settings.recipe().stages().size(), steps, firstStep);
             listeners.forEach(l -> l.onStageStart(started));
             long tokens = 0;
             double lastLoss = Double.NaN;
             double heldOut = Double.NaN;
             try {
-                for (long step = firstStep; step < stage.steps(); step++) {
+                for (long step = firstStep; step < steps; step++) {
                     TrainingListener.StepMetrics metrics = trainStep(step);
                     tokens += metrics.tokens();
                     lastLoss = metrics.loss();
                     listeners.forEach(l -> l.onStep(metrics));
                     long done = step + 1;
                     if (stage.heldOut() != null && stage.evaluateEvery() > 0 && done % stage.evaluateEvery() == 0
-                            && done < stage.steps()) {
+                            && done < steps) {
                         heldOut = evaluate(done);
                     }
-                    if (settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0 && done < stage.steps()) {
+                    if (settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0 && done < steps) {
                         Path dir = checkpoints.save(checkpointName(done), model, optimizer, position(done, false));
                         listeners.forEach(l -> l.onCheckpoint(dir, stage.name(), done));
                     }
                 }
                 if (stage.heldOut() != null) {
-                    heldOut = evaluate(stage.steps());
+                    heldOut = evaluate(steps);
                 }
-                Path dir = checkpoints.save(stage.name(), model, null, position(stage.steps(), true));
-                listeners.forEach(l -> l.onCheckpoint(dir, stage.name(), stage.steps()));
-                return new Result(stage.steps() - firstStep, tokens, lastLoss, heldOut, dir);
+                Path dir = checkpoints.save(stage.name(), model, null, position(steps, true));
+                listeners.forEach(l -> l.onCheckpoint(dir, stage.name(), steps));
+                return new Result(steps - firstStep, tokens, lastLoss, heldOut, dir);
             } finally {
                 releaseGradients();
             }
@@ -258,7 +292,7 @@ public final class DjlTrainer implements Trainer {
 
         private TrainingListener.StepMetrics trainStep(long step) {
             long begin = System.nanoTime();
-            double lr = LearningRateSchedule.at(stage, step);
+            double lr = LearningRateSchedule.at(stage, step, steps);
             List<PackedBatch> micro = new ArrayList<>(stage.accumulation());
             long stepTargets = 0;
             long stepTokens = 0;
@@ -305,7 +339,7 @@ public final class DjlTrainer implements Trainer {
                             stage.epsilon(), scale);
                 }
                 zeroGradients();
-                return new TrainingListener.StepMetrics(stage.name(), step + 1, stage.steps(), loss, lr, gradNorm,
+                return new TrainingListener.StepMetrics(stage.name(), step + 1, steps, loss, lr, gradNorm,
                         stepTokens, stepTargets, System.nanoTime() - begin, skipped);
             }
         }

@@ -14,16 +14,17 @@ final class LearningRateSchedule {
     /**
      * @param stage the stage's schedule settings
      * @param step 0-based optimizer step within the stage
+     * @param totalSteps the stage's length in steps
      * @return the learning rate of that step
      */
-    static double at(Stage stage, long step) {
+    static double at(Stage stage, long step, long totalSteps) {
         double peak = stage.learningRate();
         double min = stage.minLearningRate();
         int warmup = stage.warmupSteps();
         if (step < warmup) {
             return peak * (step + 1) / warmup;
         }
-        long decaySteps = Math.max(1, stage.steps() - warmup - 1);
+        long decaySteps = Math.max(1, totalSteps - warmup - 1);
         double progress = Math.min(1.0, (double) (step - warmup) / decaySteps);
         return min + (peak - min) * 0.5 * (1 + Math.cos(Math.PI * progress));
     }

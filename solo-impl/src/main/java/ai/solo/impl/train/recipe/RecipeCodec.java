@@ -66,7 +66,7 @@ public final class RecipeCodec {
     private static final Set<String> STAGE_KEYS = Set.of("name", "sources", "loss", "template", "steps", "pack_length",
             "sequences_per_step", "micro_batch_size", "learning_rate", "min_learning_rate", "warmup_steps",
             "weight_decay", "decay_norms_and_embeddings", "betas", "epsilon", "clip_norm", "frozen", "init_from",
-            "held_out", "evaluate_every", "non_finite_loss");
+            "held_out", "evaluate_every", "non_finite_loss", "epochs");
     private static final Set<String> SOURCE_KEYS = Set.of("format", "path", "image_root", "weight", "shuffle_buffer",
             "malformed");
     private static final Set<String> HELD_OUT_KEYS = Set.of("format", "path", "image_root", "malformed");
@@ -210,7 +210,10 @@ public final class RecipeCodec {
         private Consumer<Stage.Builder> settings(JsonNode node, String at) {
             LossRule loss = has(node, "loss") ? choice(node, at, "loss", LossRule.values()) : DEFAULTS.lossRule();
             ChatTemplate template = has(node, "template") ? template(node, at) : DEFAULTS.template();
-            int steps = integer(required(node, at, "steps"), at + ".steps", 1);
+            // "epochs" replaces "steps": the trainer derives the step count from the data
+            double epochs = has(node, "epochs") ? number(node, at, "epochs") : 0;
+            int steps = epochs > 0 && !has(node, "steps") ? DEFAULTS.steps()
+                    : integer(required(node, at, "steps"), at + ".steps", 1);
             int packLength = has(node, "pack_length") ? integer(node, at, "pack_length", 1) : DEFAULTS.packLength();
             int sequences = has(node, "sequences_per_step")
                     ? integer(node, at, "sequences_per_step", 1) : DEFAULTS.sequencesPerStep();
@@ -232,7 +235,7 @@ public final class RecipeCodec {
                     ? choice(node, at, "non_finite_loss", Stage.NonFiniteLoss.values()) : DEFAULTS.nonFiniteLoss();
             return b -> b.lossRule(loss).template(template).steps(steps).packLength(packLength).batch(sequences, micro)
                     .learningRate(lr, minLr, warmup).weightDecay(decay, decayAll).adam(betas[0], betas[1], epsilon)
-                    .clipNorm(clip).frozen(frozen).initFrom(initFrom).nonFiniteLoss(nonFinite);
+                    .clipNorm(clip).frozen(frozen).initFrom(initFrom).nonFiniteLoss(nonFinite).epochs(epochs);
         }
 
         private SourceSpec source(JsonNode node, String at, Set<String> keys) {

@@ -186,6 +186,16 @@ class RecipeCodecTest {
     }
 
     @Test
+    void epochsReplaceStepsForSingleEpochFineTuning() throws IOException {
+        Recipe recipe = read("""
+                {"name": "r", "stages": [{"name": "sft", "epochs": 1,
+                  "sources": [{"format": "llava", "path": "train.json"}]}]}
+                """);
+
+        assertThat(recipe.stages().get(0).epochs()).isEqualTo(1.0);
+    }
+
+    @Test
     void defaultShuffleBufferIsDocumentedValue() {
         assertThat(RecipeCodec.DEFAULT_SHUFFLE_BUFFER).isEqualTo(10_000);
     }
