@@ -27,7 +27,7 @@ import java.util.Set;
  * @param microBatchSize packed sequences per forward pass
  * @param learningRate peak learning rate
  * @param minLearningRate learning rate at the end of the cosine decay
- * @param warmupSteps linear warm-up steps from 0 to the peak
+ * @param warmupSteps linear warm-up steps up to the peak (step s of the warm-up runs at peak * (s + 1) / warmupSteps)
  * @param weightDecay AdamW decoupled weight decay
  * @param decayNormsAndEmbeddings whether RMSNorm weights and embeddings are decayed too (off by default)
  * @param beta1 AdamW first-moment decay

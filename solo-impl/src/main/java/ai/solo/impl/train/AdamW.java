@@ -45,20 +45,24 @@ final class AdamW implements AutoCloseable {
         double bias2 = 1 - Math.pow(beta2, stepCount);
         Engines.withoutGradient(() -> {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
-                NDArray p = e.getValue();
-                NDArray g = p.getGradient();
-                if (gradScale != 1.0) {
-                    g = g.mul((float) gradScale);
+                // one scope per parameter: temporaries never pile up across all parameters
+                try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray p = e.getValue();
+                    NDArray g = p.getGradient();
+                    if (gradScale != 1.0) {
+                        g = g.mul((float) gradScale);
+                    }
+                    NDArray m = firstMoments.computeIfAbsent(e.getKey(), k -> zerosLike(p));
+                    NDArray v = secondMoments.computeIfAbsent(e.getKey(), k -> zerosLike(p));
+                    if (weightDecay > 0 && decayed.contains(e.getKey())) {
+                        p.muli((float) (1 - lr * weightDecay));
+                    }
+                    m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+                    v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+                    NDArray update = v.div((float) bias2).sqrt().addi((float) epsilon); // sqrt(v_hat) + eps
+                    p.subi(m.div(update).muli((float) (lr / bias1)));
                 }
-                NDArray m = firstMoments.computeIfAbsent(e.getKey(), k -> zerosLike(p));
-                NDArray v = secondMoments.computeIfAbsent(e.getKey(), k -> zerosLike(p));
-                if (weightDecay > 0 && decayed.contains(e.getKey())) {
-                    p.muli((float) (1 - lr * weightDecay));
-                }
-                m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-                v.muli((float) beta2).addi(g.square().mul((float) (1 - beta2)));
-                NDArray denominator = v.div((float) bias2).sqrt().add((float) epsilon);
-                p.subi(m.div(denominator).mul((float) (lr / bias1)));
             }
         });
     }

@@ -95,12 +95,19 @@ public final class DjlTrainer implements Trainer {
         if (closed) {
             throw new IllegalStateException("trainer is closed");
         }
+        // the model cannot be closed under a running training step
+        return model.withOpenModel(this::runStages);
+    }
+
+    private TrainingSummary runStages() {
         Recipe recipe = settings.recipe();
         TrainingCheckpoints.Position resumeFrom = null;
+        Path last = null;
         if (settings.resume()) {
             var newest = checkpoints.newest();
             if (newest.isPresent()) {
                 resumeFrom = newest.get().getValue();
+                last = newest.get().getKey(); // what the run ends with if nothing is left to train
                 restoreWeights(newest.get().getKey());
                 logger.info("Resuming from {} (stage {}, step {})", newest.get().getKey(), resumeFrom.stage(),
                         resumeFrom.step());
@@ -110,7 +117,6 @@ public final class DjlTrainer implements Trainer {
         long totalTokens = 0;
         double lastLoss = Double.NaN;
         double lastEval = Double.NaN;
-        Path last = null;
         for (int s = 0; s < recipe.stages().size(); s++) {
             Stage stage = recipe.stages().get(s);
             TrainingCheckpoints.Position start = null;
@@ -118,6 +124,10 @@ public final class DjlTrainer implements Trainer {
                 continue; // finished before the resume point
             }
             if (resumeFrom != null && resumeFrom.stageIndex() == s) {
+                if (!resumeFrom.stage().equals(stage.name())) {
+                    throw new InvalidInputException("cannot resume: the checkpoint is from stage '" + resumeFrom.stage()
+                            + "' but stage " + s + " of the recipe is '" + stage.name() + "'");
+                }
                 if (resumeFrom.stageComplete()) {
                     continue;
                 }
@@ -345,21 +355,11 @@ public final class DjlTrainer implements Trainer {
         }
 
         private double globalGradNorm() {
-            double sum = 0;
-            for (NDArray p : trainable.values()) {
-                NDArray g = p.getGradient();
-                sum += g.toType(DataType.FLOAT32, false).square().sum().getFloat();
-            }
-            return Math.sqrt(sum);
+            return Gradients.globalNorm(trainable.values());
         }
 
         private void zeroGradients() {
-            Engines.withoutGradient(() -> {
-                for (NDArray p : trainable.values()) {
-                    NDArray g = p.getGradient();
-                    g.subi(g);
-                }
-            });
+            Gradients.zero(trainable.values());
         }
 
         private double evaluate(long step) {

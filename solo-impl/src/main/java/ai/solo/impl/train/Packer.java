@@ -42,10 +42,15 @@ final class Packer {
             }
         }
         int lastPatch = -1;
+        int lastPatchAt = -1;
         for (int t = 0; t < cut; t++) {
             if (patchIdx[t] >= 0) {
                 lastPatch = patchIdx[t];
+                lastPatchAt = t;
             }
+        }
+        if (lastPatchAt >= cut - 1 && lastPatchAt >= 0) {
+            return null; // the cut would drop the image's closing token
         }
         int patchCount = lastPatch + 1;
         int dim = patchCount == 0 ? 0 : seq.patchDim();

@@ -97,11 +97,17 @@ final class TrainingCheckpoints {
             json.put("pending", position.pending());
             json.put("stage_complete", position.stageComplete());
             AtomicFiles.write(state.resolve("state.json"), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, json));
+            // the old folder of that name is moved aside, not deleted, until the new one is in place
+            Path old = null;
             if (Files.exists(target)) {
-                deleteTree(target);
+                old = root.resolve("." + name + "." + UUID.randomUUID() + ".old");
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
+            if (old != null) {
+                deleteQuietly(old);
+            }
             prune();
             return target;
         } catch (IOException e) {
@@ -118,6 +124,7 @@ final class TrainingCheckpoints {
         if (!Files.isDirectory(root)) {
             return Optional.empty();
         }
+        removeLeftovers();
         try (Stream<Path> dirs = Files.list(root)) {
             return dirs.filter(d -> !d.getFileName().toString().startsWith("."))
                     .filter(d -> Files.isRegularFile(d.resolve(STATE).resolve("state.json")))
@@ -180,6 +187,18 @@ final class TrainingCheckpoints {
             ByteBuffer bytes = array.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
             SafetensorsWriter.writeFully(out, bytes);
         });
+    }
+
+    /** Removes temporary folders of saves a killed process left behind (never a complete checkpoint). */
+    private void removeLeftovers() {
+        try (Stream<Path> dirs = Files.list(root)) {
+            dirs.filter(d -> {
+                String n = d.getFileName().toString();
+                return n.startsWith(".") && (n.endsWith(".tmp") || n.endsWith(".old")) && Files.isDirectory(d);
+            }).forEach(TrainingCheckpoints::deleteQuietly);
+        } catch (IOException e) {
+            logger.warn("Could not list {} for leftovers: {}", root, e.toString());
+        }
     }
 
     /** Deletes all but the newest {@value #KEEP} periodic checkpoints. */

@@ -1,0 +1,46 @@
+package ai.solo.impl.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.solo.impl.engine.Engines;
+import java.util.Collection;
+
+/** Operations on the gradients PyTorch accumulates on trainable parameters. */
+final class Gradients {
+    private Gradients() {
+    }
+
+    /**
+     * @param params trainable parameters, each with a gradient
+     * @return the global L2 norm of all their gradients (NaN or infinite if any gradient is)
+     */
+    static double globalNorm(Collection<NDArray> params) {
+        double sum = 0;
+        for (NDArray p : params) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                sum += p.getGradient().toType(DataType.FLOAT32, false).square().sum().getFloat();
+            }
+        }
+        return Math.sqrt(sum);
+    }
+
+    /**
+     * Sets every gradient to zero by filling it, not by subtracting it from itself: {@code inf - inf}
+     * is NaN, so a single non-finite step would otherwise poison every later one.
+     *
+     * @param params trainable parameters, each with a gradient
+     */
+    static void zero(Collection<NDArray> params) {
+        Engines.withoutGradient(() -> {
+            for (NDArray p : params) {
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    p.getGradient().set(new NDIndex(":"), 0);
+                }
+            }
+        });
+    }
+}
