@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "solo", mixinStandardHelpOptions = true, version = "solo 0.1.0",
         description = "Run and train SOLO, the single-transformer vision-language model, from the command line.",
         subcommands = {GenerateCommand.class, ChatCommand.class, TrainCommand.class, PatchifyCommand.class,
-            LogitsCommand.class, InfoCommand.class, DemoCommand.class})
+            LogitsCommand.class, InfoCommand.class, DemoCommand.class, QuickstartCommand.class})
 public final class SoloCli implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
