@@ -41,7 +41,7 @@ public final class Quickstart {
         /** Seconds: a CI smoke run that checks the pipeline, not the quality. */
         TINY(32, 1, 2, 0.05),
         /** The default: a model that learns the tasks in about ten minutes on two cores. */
-        SMALL(128, 4, 4, 1.0);
+        SMALL(128, 4, 4, 3.0);
 
         final int hidden;
         final int layers;

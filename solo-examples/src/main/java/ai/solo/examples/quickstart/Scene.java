@@ -154,7 +154,8 @@ public record Scene(int width, int height, Background background, List<Shape> sh
     }
 
     /**
-     * Draws a random scene: canvas 64-160 px on each side, 1-4 shapes of 12-40 px.
+     * Draws a random scene: canvas 64-160 px on each side, 1-4 shapes of 20-48 px (at least most of
+     * a 32-pixel patch, so a small model can tell the shapes apart).
      *
      * @param r the random source
      * @param minShapes fewest shapes wanted
@@ -165,7 +166,7 @@ public record Scene(int width, int height, Background background, List<Shape> sh
         int height = 64 + r.nextInt(97);
         Background background = Background.random(r, width, height);
         int wanted = minShapes + r.nextInt(maxShapes - minShapes + 1);
-        int maxSize = Math.min(40, Math.min(width, height) - 8);
+        int maxSize = Math.min(48, Math.min(width, height) - 8);
         List<Shape> shapes = new ArrayList<>();
         for (int n = 0; n < wanted; n++) {
             Colour colour;
@@ -178,9 +179,9 @@ public record Scene(int width, int height, Background background, List<Shape> sh
                     || taken(shapes, colour, kind));
             Shape placed = null;
             for (int attempt = 0; attempt < 40 && placed == null; attempt++) {
-                int size = 12 + r.nextInt(maxSize - 12 + 1);
+                int size = 20 + r.nextInt(maxSize - 20 + 1);
                 if (attempt >= 20) {
-                    size = 12 + r.nextInt(7);
+                    size = 20 + r.nextInt(5);
                 }
                 Shape s = new Shape(kind, colour, 2 + r.nextInt(width - size - 3), 2 + r.nextInt(height - size - 3), size);
                 if (shapes.stream().noneMatch(o -> overlaps(o, s))) {
