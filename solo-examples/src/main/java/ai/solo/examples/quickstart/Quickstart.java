@@ -147,8 +147,10 @@ public final class Quickstart {
     }
 
     private static Stage.Builder stage(String name, int steps, double lr) {
+        // a rare non-finite step must not end a tutorial run: skip it and go on (it is logged)
         return Stage.builder(name).steps(steps).packLength(512).batch(4, 4)
-                .learningRate(lr, lr / 10, Math.min(20, steps / 10)).weightDecay(0.01, false);
+                .learningRate(lr, lr / 10, Math.min(20, steps / 10)).weightDecay(0.01, false)
+                .nonFiniteLoss(Stage.NonFiniteLoss.SKIP_STEP);
     }
 
     private static Report evaluate(SoloModel model, Options o, Path checkpoint, double seconds) {

@@ -336,12 +336,15 @@ public final class DjlTrainer implements Trainer {
                 double loss = lossSum / totalTargets;
                 gradNorm = globalGradNorm();
                 if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
+                    String what = "loss " + loss + ", gradient norm " + gradNorm
+                            + (Double.isFinite(gradNorm) ? "" : " (first non-finite gradient: "
+                            + Gradients.firstNonFinite(trainable) + ")");
                     if (stage.nonFiniteLoss() == Stage.NonFiniteLoss.STOP) {
-                        throw new SoloException("stage " + stage.name() + ", step " + (step + 1) + ": loss is " + loss
+                        throw new SoloException("stage " + stage.name() + ", step " + (step + 1) + ": " + what
                                 + "; stopping with the last checkpoint intact in " + settings.outputDir()
-                                + " (set nonFiniteLoss SKIP_STEP to skip such steps)");
+                                + " (set nonFiniteLoss SKIP_STEP, \"non_finite_loss\": \"skip_step\", to skip such steps)");
                     }
-                    logger.warn("Stage {} step {}: non-finite loss {}, step skipped", stage.name(), step + 1, loss);
+                    logger.warn("Stage {} step {}: {}; step skipped", stage.name(), step + 1, what);
                     skipped = true;
                 } else {
                     double scale = stage.clipNorm() > 0 && gradNorm > stage.clipNorm() ? stage.clipNorm() / gradNorm : 1.0;

@@ -28,6 +28,19 @@ final class Gradients {
     }
 
     /**
+     * @param params trainable parameters by name
+     * @return the name of the first parameter whose gradient holds NaN or infinity, or "none"
+     */
+    static String firstNonFinite(java.util.Map<String, NDArray> params) {
+        for (java.util.Map.Entry<String, NDArray> e : params.entrySet()) {
+            if (!Double.isFinite(globalNorm(java.util.List.of(e.getValue())))) {
+                return e.getKey();
+            }
+        }
+        return "none";
+    }
+
+    /**
      * Sets every gradient to zero by filling it, not by subtracting it from itself: {@code inf - inf}
      * is NaN, so a single non-finite step would otherwise poison every later one.
      *
