@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Several requests at once: one left-padded batch, many threads on one model, native memory. */
 class GeneratorBatchTest {
+    private static TinySolo.Loaded tiny;
     private static SoloTokenizer tokenizer;
     private static SoloModel model;
     private static Generator generator;
@@ -44,20 +45,19 @@ class GeneratorBatchTest {
 
     @BeforeAll
     static void create() {
-        tokenizer = TinySolo.tokenizer();
-        model = SoloModel.create(TinySolo.config().build(), 3);
-        model.attachTokenizer(tokenizer);
-        generator = Generator.create(model);
+        tiny = TinySolo.load(3);
+        tokenizer = tiny.tokenizer();
+        model = tiny.model();
+        generator = tiny.generator();
     }
 
     @AfterAll
     static void close() {
-        model.close();
-        tokenizer.close();
+        tiny.close();
     }
 
     private static GenerationConfig greedy(int maxNewTokens) {
-        return GenerationConfig.builder().maxNewTokens(maxNewTokens).build();
+        return TinySolo.greedy(maxNewTokens);
     }
 
     private static void assertSameAnswers(List<GenerationResult> batched, List<GenerationResult> alone) {

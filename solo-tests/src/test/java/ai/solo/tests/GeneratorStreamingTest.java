@@ -27,26 +27,26 @@ class GeneratorStreamingTest {
     private static final Conversation QUESTION = Conversation.of(Prompt.builder().image(TinySolo.image(40, 70, 4))
             .text("What do you see?").build());
 
+    private static TinySolo.Loaded tiny;
     private static SoloTokenizer tokenizer;
     private static SoloModel model;
     private static Generator generator;
 
     @BeforeAll
     static void create() {
-        tokenizer = TinySolo.tokenizer();
-        model = SoloModel.create(TinySolo.config().build(), 2);
-        model.attachTokenizer(tokenizer);
-        generator = Generator.create(model);
+        tiny = TinySolo.load(2);
+        tokenizer = tiny.tokenizer();
+        model = tiny.model();
+        generator = tiny.generator();
     }
 
     @AfterAll
     static void close() {
-        model.close();
-        tokenizer.close();
+        tiny.close();
     }
 
     private static GenerationConfig greedy(int maxNewTokens) {
-        return GenerationConfig.builder().maxNewTokens(maxNewTokens).build();
+        return TinySolo.greedy(maxNewTokens);
     }
 
     /** Arrays owned by the model's root manager and its sub-managers (request caches included). */

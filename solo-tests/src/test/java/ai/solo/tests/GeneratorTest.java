@@ -39,6 +39,7 @@ class GeneratorTest {
     private static final Prompt QUESTION = Prompt.of("Hello there, how are you today?");
     private static final int BASELINE_TOKENS = 16;
 
+    private static TinySolo.Loaded tiny;
     private static SoloTokenizer tokenizer;
     private static SoloModel model;
     private static Generator generator;
@@ -50,21 +51,20 @@ class GeneratorTest {
 
     @BeforeAll
     static void create() {
-        tokenizer = TinySolo.tokenizer();
-        model = SoloModel.create(TinySolo.config().build(), SEED);
-        model.attachTokenizer(tokenizer);
-        generator = Generator.create(model);
+        tiny = TinySolo.load(SEED);
+        tokenizer = tiny.tokenizer();
+        model = tiny.model();
+        generator = tiny.generator();
         baseline = generator.generate(QUESTION, GenerationConfig.builder().maxNewTokens(BASELINE_TOKENS).build());
     }
 
     @AfterAll
     static void close() {
-        model.close();
-        tokenizer.close();
+        tiny.close();
     }
 
     private static GenerationConfig greedy(int maxNewTokens) {
-        return GenerationConfig.builder().maxNewTokens(maxNewTokens).build();
+        return TinySolo.greedy(maxNewTokens);
     }
 
     /** @return index of the first baseline token (from the third on) that does not occur before it */

@@ -130,4 +130,39 @@ final class TinySolo {
         }
         return max + Math.log(sum);
     }
+
+    /**
+     * A tiny random model with the Mistral tokenizer attached and a generator over it: the
+     * fixture of the generator tests. Closing it closes model and tokenizer.
+     *
+     * @param tokenizer the Mistral tokenizer
+     * @param model the model
+     * @param generator its generator (SOLO-7B format)
+     */
+    record Loaded(SoloTokenizer tokenizer, SoloModel model, ai.solo.generate.Generator generator) implements AutoCloseable {
+        @Override
+        public void close() {
+            model.close();
+            tokenizer.close();
+        }
+    }
+
+    /**
+     * @param seed weight seed
+     * @return a tiny model of {@link #config()} with the tokenizer attached, and its generator
+     */
+    static Loaded load(long seed) {
+        SoloTokenizer tokenizer = tokenizer();
+        SoloModel model = SoloModel.create(config().build(), seed);
+        model.attachTokenizer(tokenizer);
+        return new Loaded(tokenizer, model, ai.solo.generate.Generator.create(model));
+    }
+
+    /**
+     * @param maxNewTokens most tokens to generate
+     * @return greedy decoding with SOLO tokens suppressed
+     */
+    static ai.solo.generate.GenerationConfig greedy(int maxNewTokens) {
+        return ai.solo.generate.GenerationConfig.builder().maxNewTokens(maxNewTokens).build();
+    }
 }

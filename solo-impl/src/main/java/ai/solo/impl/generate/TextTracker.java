@@ -44,13 +44,7 @@ final class TextTracker {
         if (tokenizer == null || stopped) {
             return "";
         }
-        String before = tokenizer.decode(Arrays.copyOfRange(ids, prefixOffset, readOffset), true);
-        String after = tokenizer.decode(Arrays.copyOfRange(ids, prefixOffset, count), true);
-        if (after.length() > before.length() && !after.endsWith("\uFFFD")) {
-            text += after.substring(before.length());
-            prefixOffset = readOffset;
-            readOffset = count;
-        }
+        takeWindow(ids, count, false);
         int stopAt = findStop();
         if (stopAt >= 0) {
             stopped = true;
@@ -70,14 +64,27 @@ final class TextTracker {
      */
     String flush(int[] ids, int count) {
         if (tokenizer != null && !stopped && readOffset < count) {
-            String before = tokenizer.decode(Arrays.copyOfRange(ids, prefixOffset, readOffset), true);
-            String after = tokenizer.decode(Arrays.copyOfRange(ids, prefixOffset, count), true);
-            if (after.length() > before.length()) {
-                text += after.substring(before.length());
-            }
-            readOffset = count;
+            takeWindow(ids, count, true);
         }
         return release(text.length());
+    }
+
+    /**
+     * Decodes the tokens since the last complete piece without and with the new ones and appends
+     * the difference to the text, unless it still ends in an incomplete character; at the end of
+     * generation ({@code last}) whatever is there is taken.
+     */
+    private void takeWindow(int[] ids, int count, boolean last) {
+        String before = tokenizer.decode(Arrays.copyOfRange(ids, prefixOffset, readOffset), true);
+        String after = tokenizer.decode(Arrays.copyOfRange(ids, prefixOffset, count), true);
+        boolean grew = after.length() > before.length();
+        if (grew && (last || !after.endsWith("\uFFFD"))) {
+            text += after.substring(before.length());
+            prefixOffset = readOffset;
+            readOffset = count;
+        } else if (last) {
+            readOffset = count;
+        }
     }
 
     /** @return whether a stop string was found */

@@ -56,7 +56,7 @@ public final class SoloTransformer {
             throw new InvalidInputException("batch of " + batch.batchSize() + " x " + batch.seqLen() + " tokens would "
                     + "produce " + logitCount + " logits, more than one Java array holds (" + MAX_LOGITS + ")");
         }
-        return head.forward(hidden(batch, manager));
+        return head.forward(hiddenOfValid(batch, manager));
     }
 
     /**
@@ -69,6 +69,11 @@ public final class SoloTransformer {
      */
     public NDArray hidden(ModelBatch batch, NDManager manager) {
         validate(batch);
+        return hiddenOfValid(batch, manager);
+    }
+
+    /** {@link #hidden} of a batch already validated: validation loops over every id, once is enough. */
+    private NDArray hiddenOfValid(ModelBatch batch, NDManager manager) {
         Inputs in = inputs(batch, manager);
         NDArray mask = AttentionMask.build(manager, 0, batch.seqLen(),
                 AttentionMask.keyIndices(batch.attentionMask(), batch.seqLen()), batch.batchSize(),

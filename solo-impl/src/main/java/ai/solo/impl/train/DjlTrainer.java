@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.solo.InvalidInputException;
 import ai.solo.SoloException;
@@ -189,10 +188,8 @@ public final class DjlTrainer implements Trainer {
             long rowCount = 0;
             for (long i = 0; i < draws; i++) {
                 TokenSequence seq = encode(dry.next());
-                if (seq != null && !rows.offer(seq)) {
+                if (seq != null && rows.push(seq) != null) {
                     rowCount++;
-                    rows.takeRow();
-                    rows.offer(seq);
                 }
             }
             if (rows.hasRow()) {
@@ -377,10 +374,10 @@ public final class DjlTrainer implements Trainer {
                 if (seq == null) {
                     continue;
                 }
-                if (!evalPacker.offer(seq)) {
-                    rows.add(evalPacker.takeRow());
+                List<TokenSequence> full = evalPacker.push(seq);
+                if (full != null) {
+                    rows.add(full);
                     rowCount++;
-                    evalPacker.offer(seq);
                 }
                 if (rows.size() == stage.microBatchSize()) {
                     double[] r = evalRows(rows);

@@ -74,6 +74,21 @@ final class Packer {
         return true;
     }
 
+    /**
+     * Adds an example, starting a new row when it does not fit the current one.
+     *
+     * @param seq an example no longer than a row (see {@link #fit})
+     * @return the row it completed, or null while the current row still had room
+     */
+    List<TokenSequence> push(TokenSequence seq) {
+        if (offer(seq)) {
+            return null;
+        }
+        List<TokenSequence> full = takeRow();
+        offer(seq);
+        return full;
+    }
+
     /** @return whether the current row holds any example */
     boolean hasRow() {
         return !row.isEmpty();
