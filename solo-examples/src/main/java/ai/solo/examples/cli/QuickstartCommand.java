@@ -19,19 +19,20 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "solo-quickstart", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--minutes", defaultValue = "10", description = "Training budget in minutes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--minutes", defaultValue = "10", description = "Budget in minutes, evaluation included (default: ${DEFAULT-VALUE}).")
     double minutes;
 
-    @Option(names = "--scale", defaultValue = "SMALL", description = "TINY (seconds, a smoke run) or SMALL (default).")
+    @Option(names = "--scale", defaultValue = "SMALL", description = "TINY (a smoke run: a smaller model) or SMALL (default).")
     Quickstart.Scale scale;
 
-    @Option(names = "--skip-stage1", description = "Leave Stage 1 out: the paper's ablation.")
+    @Option(names = "--skip-stage1", description = "The paper's ablation: train the recipe without Stage 1 into OUT/without-stage1 "
+            + "and print its table beside the full recipe's (reused from OUT when a finished run with the same options is there).")
     boolean skipStage1;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of data, weights and sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--eval-per-category", defaultValue = "50", description = "Held-out questions per category.")
+    @Option(names = "--eval-per-category", defaultValue = "100", description = "Held-out questions per category.")
     int evalPerCategory;
 
     @Spec

@@ -13,18 +13,36 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** A picture of held-out images with the question asked and the model's answer under each. */
+/**
+ * A picture of held-out images with the question asked and the model's answer under each: green
+ * when right, red with the expected answer when wrong.
+ */
 final class AnswerSheet {
-    private static final int CELL_WIDTH = 260;
-    private static final int IMAGE_HEIGHT = 170;
-    private static final int TEXT_HEIGHT = 44;
-    private static final int COLUMNS = 3;
+    private static final int CELL_WIDTH = 230;
+    private static final int IMAGE_HEIGHT = 150;
+    private static final int TEXT_HEIGHT = 62;
+    private static final int COLUMNS = 5;
+    private static final Color RIGHT = new Color(0x1B7F2A);
+    private static final Color WRONG = new Color(0xC62828);
 
     private AnswerSheet() {
     }
 
-    static void write(List<Prompt> prompts, List<String> captions, Path png) {
-        int rows = Math.max(1, (prompts.size() + COLUMNS - 1) / COLUMNS);
+    /**
+     * One evaluated question.
+     *
+     * @param item the question, its image and the expected answer
+     * @param answer what the model answered
+     * @param right whether that counts as right
+     */
+    record Cell(EvalItem item, String answer, boolean right) {
+        String category() {
+            return item.category();
+        }
+    }
+
+    static void write(List<Cell> cells, Path png) {
+        int rows = Math.max(1, (cells.size() + COLUMNS - 1) / COLUMNS);
         BufferedImage sheet = new BufferedImage(CELL_WIDTH * COLUMNS, rows * (IMAGE_HEIGHT + TEXT_HEIGHT),
                 BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sheet.createGraphics();
@@ -32,10 +50,11 @@ final class AnswerSheet {
         g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         boolean text = true;
-        for (int i = 0; i < prompts.size(); i++) {
+        for (int i = 0; i < cells.size(); i++) {
+            Cell cell = cells.get(i);
             int x = (i % COLUMNS) * CELL_WIDTH;
             int y = (i / COLUMNS) * (IMAGE_HEIGHT + TEXT_HEIGHT);
-            BufferedImage image = image(prompts.get(i));
+            BufferedImage image = image(cell.item().prompt());
             if (image != null) {
                 double scale = Math.min((CELL_WIDTH - 10.0) / image.getWidth(), (IMAGE_HEIGHT - 10.0) / image.getHeight());
                 int w = (int) (image.getWidth() * scale);
@@ -46,7 +65,12 @@ final class AnswerSheet {
                 try {
                     g.setColor(Color.BLACK);
                     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-                    drawWrapped(g, captions.get(i), x + 6, y + IMAGE_HEIGHT + 14, CELL_WIDTH - 12);
+                    int below = drawWrapped(g, cell.item().question(), x + 6, y + IMAGE_HEIGHT + 14, CELL_WIDTH - 12);
+                    g.setColor(cell.right() ? RIGHT : WRONG);
+                    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+                    String answer = cell.answer().isEmpty() ? "(no answer)" : cell.answer();
+                    drawWrapped(g, cell.right() ? answer : answer + "  (expected " + cell.item().answer() + ")", x + 6,
+                            below + 16, CELL_WIDTH - 12);
                 } catch (InternalError | RuntimeException e) {
                     text = false; // a JVM without fonts: keep the pictures, drop the captions
                 }
@@ -70,7 +94,8 @@ final class AnswerSheet {
         return null;
     }
 
-    private static void drawWrapped(Graphics2D g, String s, int x, int y, int width) {
+    /** @return the baseline of the last line drawn */
+    private static int drawWrapped(Graphics2D g, String s, int x, int y, int width) {
         StringBuilder line = new StringBuilder();
         for (String word : s.split(" ")) {
             if (g.getFontMetrics().stringWidth(line + " " + word) > width && line.length() > 0) {
@@ -81,5 +106,6 @@ final class AnswerSheet {
             line.append(line.length() == 0 ? "" : " ").append(word);
         }
         g.drawString(line.toString(), x, y);
+        return y;
     }
 }

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A bar chart of 3-5 bars labelled A, B, C..., values 1-9 with a single highest bar; labels and
- * optional values are drawn with the bitmap font, so charts never depend on installed fonts.
+ * A bar chart of 3-5 bars labelled A, B, C..., values 1-9 with a single highest bar, laid out in
+ * 32-pixel cells like the other pictures: each bar stands in its own column of cells, above a
+ * row of letters and, when {@code valueLabels}, a row of values. Letters and values are drawn with
+ * the bitmap font, so charts never depend on installed fonts.
  *
  * @param width image width in pixels
  * @param height image height in pixels
@@ -22,9 +24,11 @@ public record Chart(int width, int height, List<Integer> values, Colour barColou
 
     private static final int PAPER = 0xF4F4F4;
     private static final int INK = 0x202020;
-    private static final int LABEL_SCALE = 2;
-    /** Space under the axis for the bar letters, and above the tallest bar for its value. */
-    private static final int MARGIN = BitmapFont.GLYPH_HEIGHT * LABEL_SCALE + 6;
+    private static final int CELL = Scene.CELL;
+    private static final int LABEL_SCALE = 3;
+    /** Three cells of plot: a value of 9 is 90 px high. */
+    private static final int PLOT_CELLS = 3;
+    private static final int PIXELS_PER_UNIT = 10;
 
     /**
      * Copies the values.
@@ -63,12 +67,10 @@ public record Chart(int width, int height, List<Integer> values, Colour barColou
      * @return the rectangle the bar fills, in image pixels
      */
     public Rectangle bar(int bar) {
-        int slot = (width - 8) / values.size();
-        int barWidth = Math.max(6, slot * 3 / 5);
-        int plotHeight = height - 2 * MARGIN;
-        int barHeight = Math.max(2, plotHeight * values.get(bar) / 9);
-        int x = 4 + bar * slot + (slot - barWidth) / 2;
-        return new Rectangle(x, height - MARGIN - barHeight, barWidth, barHeight);
+        int barWidth = 18;
+        int barHeight = PIXELS_PER_UNIT * values.get(bar);
+        int x = bar * CELL + (CELL - barWidth) / 2;
+        return new Rectangle(x, PLOT_CELLS * CELL - barHeight, barWidth, barHeight);
     }
 
     /** @return e.g. {@code "a bar chart: A 3, B 7, C 2"} */
@@ -86,29 +88,31 @@ public record Chart(int width, int height, List<Integer> values, Colour barColou
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
         java.util.Arrays.fill(pixels, PAPER);
-        int axis = height - MARGIN;
-        for (int x = 2; x < width - 2; x++) {
+        int axis = PLOT_CELLS * CELL - 1;
+        for (int x = 0; x < values.size() * CELL; x++) {
             pixels[axis * width + x] = INK;
         }
-        int glyph = BitmapFont.GLYPH_WIDTH * LABEL_SCALE;
+        int glyphWidth = BitmapFont.GLYPH_WIDTH * LABEL_SCALE;
+        int glyphHeight = BitmapFont.GLYPH_HEIGHT * LABEL_SCALE;
         for (int i = 0; i < values.size(); i++) {
             Rectangle r = bar(i);
-            for (int y = r.y; y < r.y + r.height; y++) {
+            for (int y = r.y; y < r.y + r.height - 1; y++) {
                 for (int x = r.x; x < r.x + r.width; x++) {
                     pixels[y * width + x] = barColour.rgb();
                 }
             }
-            int centre = r.x + r.width / 2;
-            BitmapFont.draw(pixels, width, label(i), centre - glyph / 2, axis + 4, LABEL_SCALE, INK);
+            int glyphX = i * CELL + (CELL - glyphWidth) / 2;
+            int glyphY = (CELL - glyphHeight) / 2;
+            BitmapFont.draw(pixels, width, label(i), glyphX, PLOT_CELLS * CELL + glyphY, LABEL_SCALE, INK);
             if (valueLabels) {
-                BitmapFont.draw(pixels, width, String.valueOf(values.get(i)), centre - glyph / 2,
-                        r.y - 2 - BitmapFont.GLYPH_HEIGHT * LABEL_SCALE, LABEL_SCALE, INK);
+                BitmapFont.draw(pixels, width, String.valueOf(values.get(i)), glyphX, (PLOT_CELLS + 1) * CELL + glyphY,
+                        LABEL_SCALE, INK);
             }
         }
         return image;
     }
 
-    /** Draws a random chart: 3-5 bars, 96-160 px wide, 80-128 px high. */
+    /** Draws a random chart: 3-5 bars and at most one spare column; values written under 3 charts in 4. */
     static Chart random(SplittableRandom r) {
         int n = 3 + r.nextInt(3);
         List<Integer> values = new ArrayList<>();
@@ -133,6 +137,9 @@ public record Chart(int width, int height, List<Integer> values, Colour barColou
         do {
             colour = Colour.values()[r.nextInt(Colour.values().length)];
         } while (colour == Colour.WHITE);
-        return new Chart(96 + r.nextInt(65), 80 + r.nextInt(49), values, colour, r.nextBoolean());
+        boolean valueLabels = r.nextInt(4) > 0;
+        int width = (n + r.nextInt(2)) * CELL;
+        int height = (PLOT_CELLS + (valueLabels ? 2 : 1)) * CELL;
+        return new Chart(width, height, values, colour, valueLabels);
     }
 }

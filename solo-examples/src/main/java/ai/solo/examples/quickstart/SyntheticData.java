@@ -35,8 +35,11 @@ import java.util.function.LongFunction;
  * <p><b>Held out.</b> See {@link Split}: training and held-out samples never share an image (or,
  * for the text stream, a text).
  *
- * <p>Images are 64-230 px on a side with varied aspect ratios, so a 32-px patcher sees 2-8
- * patches per side. All methods are thread-safe.
+ * <p>Images are laid out in 32-pixel cells, one per patch of the quickstart model: 1-7 cells on a
+ * side (32-224 px, aspect ratios from 1:4 to 7:1), one shape or one character per cell. Single
+ * shapes (Stage 1, colour and shape questions) get 1-3 cells per side, scenes to count or to
+ * place 2-4, so the first task is learnt on short sequences. See {@link Scene} for why.
+ * All methods are thread-safe.
  */
 public final class SyntheticData {
 
@@ -89,7 +92,7 @@ public final class SyntheticData {
      */
     public static SampleSource stage1(long seed, int count, Split split) {
         return source("stage1", seed, count, split, i -> {
-            Drawn d = draw(seed, STAGE1, i, split, r -> Scene.random(r, 1, 1));
+            Drawn d = draw(seed, STAGE1, i, split, r -> Scene.random(r, 1, 1, 1, 3));
             return imageSample(d, ((Scene) d.picture()).label(), TrainingSample.Kind.CLASS_LABEL, origin("stage1", split, i));
         });
     }
@@ -113,7 +116,7 @@ public final class SyntheticData {
     public static SampleSource stage2(long seed, int count, Split split) {
         return source("stage2", seed, count, split, i -> {
             Function<SplittableRandom, Picture> maker = switch ((int) (i % 4)) {
-                case 0, 1 -> r -> Scene.random(r, 1, 4);
+                case 0, 1 -> r -> Scene.random(r, 1, 4, 2, 4);
                 case 2 -> TextImage::random;
                 default -> Chart::random;
             };
@@ -225,8 +228,8 @@ public final class SyntheticData {
         }
         String category = EvalItem.CATEGORIES.get((int) (index % EvalItem.CATEGORIES.size()));
         Drawn d = draw(seed, SFT, index, split, switch (category) {
-            case EvalItem.COLOUR_SHAPE -> r -> Scene.random(r, 1, 1);
-            case EvalItem.COUNTING -> r -> Scene.random(r, 1, 4);
+            case EvalItem.COLOUR_SHAPE -> r -> Scene.random(r, 1, 1, 1, 3);
+            case EvalItem.COUNTING -> r -> Scene.random(r, 1, 4, 2, 4);
             case EvalItem.POSITION -> SyntheticData::sidedScene;
             case EvalItem.READING -> TextImage::random;
             default -> Chart::random;
@@ -272,7 +275,7 @@ public final class SyntheticData {
     /** A scene with at least one shape wholly in the left or right half, to ask about. */
     private static Scene sidedScene(SplittableRandom r) {
         while (true) {
-            Scene s = Scene.random(r, 1, 4);
+            Scene s = Scene.random(r, 1, 4, 2, 4);
             if (s.shapes().stream().anyMatch(x -> !x.side(s.width()).equals("middle"))) {
                 return s;
             }

@@ -14,24 +14,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A rendered word or number (3-5 capitals or digits), large enough to read through 32-pixel
- * patches: glyphs about 30-45 px high on a canvas sized to the text plus margins. Drawn with a
- * JVM logical font, or with the built-in 5x7 bitmap font when the JVM has no usable fonts.
+ * A rendered word or number (3-5 capitals or digits), typeset one character per 32-pixel cell:
+ * each glyph (18-28 px high) sits inside its own patch, on a canvas one or two cells high with up
+ * to two spare cells around the text. Drawn with a JVM logical font, or with the built-in 5x7
+ * bitmap font when the JVM has no usable fonts.
  *
- * @param width image width in pixels
- * @param height image height in pixels
+ * <p>Why cells: a glyph cut across two patches must be reassembled by the decoder from
+ * fragments, which a model trained for ten minutes on two cores does not learn; one glyph per
+ * patch makes reading a per-patch recognition the quickstart model learns (see {@link Scene}).
+ *
+ * @param width image width in pixels, a whole number of cells
+ * @param height image height in pixels, a whole number of cells
  * @param text what is written; also the caption and the reading answer
  * @param style how it is drawn
  * @param ink text colour, {@code 0xRRGGBB}
  * @param paper background colour, {@code 0xRRGGBB}
- * @param left x of the text's origin (font: baseline start; bitmap: top-left corner)
- * @param top y of the text's origin (font: the baseline; bitmap: the top edge)
+ * @param left x of the first character's cell, plus a small shift of the whole text
+ * @param top y of the text's cell row, plus a small shift of the whole text
  */
 public record TextImage(int width, int height, String text, Style style, int ink, int paper, int left, int top)
         implements Picture {
 
     private static final Logger logger = LoggerFactory.getLogger(TextImage.class);
     private static final FontRenderContext FRC = new FontRenderContext(null, true, true);
+    private static final int CELL = Scene.CELL;
     private static final List<String> FAMILIES = List.of(Font.SANS_SERIF, Font.SERIF, Font.MONOSPACED);
     static final List<String> WORDS = List.of(
             "CAT", "DOG", "SUN", "BOX", "CUP", "HAT", "KEY", "MAP", "PEN", "RED", "ZOO", "VAN",
@@ -75,23 +81,39 @@ public record TextImage(int width, int height, String text, Style style, int ink
         int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
         java.util.Arrays.fill(pixels, paper);
         if (style.bitmap()) {
-            BitmapFont.draw(pixels, width, text, left, top, style.size(), ink);
+            int glyphWidth = BitmapFont.GLYPH_WIDTH * style.size();
+            int glyphHeight = BitmapFont.GLYPH_HEIGHT * style.size();
+            for (int i = 0; i < text.length(); i++) {
+                BitmapFont.draw(pixels, width, text.substring(i, i + 1), left + i * CELL + (CELL - glyphWidth) / 2,
+                        top + (CELL - glyphHeight) / 2, style.size(), ink);
+            }
             return image;
         }
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
-            g.setFont(style.font());
+            Font font = style.font();
+            g.setFont(font);
             g.setColor(new Color(ink));
-            g.drawString(text, left, top);
+            for (int i = 0; i < text.length(); i++) {
+                String ch = text.substring(i, i + 1);
+                Rectangle2D bounds = font.createGlyphVector(FRC, ch).getVisualBounds();
+                // centre the glyph's ink, not its advance box, in the cell
+                float x = (float) (left + i * CELL + (CELL - bounds.getWidth()) / 2 - bounds.getX());
+                float y = (float) (top + (CELL - bounds.getHeight()) / 2 - bounds.getY());
+                g.drawString(ch, x, y);
+            }
         } finally {
             g.dispose();
         }
         return image;
     }
 
-    /** Draws a random word (60%) or 3-5 digit number, its style, colours and margins. */
+    /**
+     * Draws a random word (60%) or 3-5 digit number, its style, colours and place: a canvas of
+     * the text's cells plus 0-2 spare ones, one or two cells high.
+     */
     static TextImage random(SplittableRandom r) {
         String text;
         if (r.nextInt(5) < 3) {
@@ -104,35 +126,29 @@ public record TextImage(int width, int height, String text, Style style, int ink
             }
             text = digits.toString();
         }
-        boolean darkPaper = r.nextInt(4) == 0;
-        int paper = darkPaper ? 0x202020 + r.nextInt(0x30) * 0x010101 : 0xD8D8D8 + r.nextInt(0x28) * 0x010101;
-        int ink = darkPaper ? 0xF0F0F0 : 0x101010 + r.nextInt(3) * 0x080808;
-        int marginX = 6 + r.nextInt(16);
-        int marginY = 6 + r.nextInt(10);
+        int paper = 0xD8D8D8 + r.nextInt(0x28) * 0x010101;
+        int ink = 0x101010 + r.nextInt(3) * 0x080808;
+        int spare = r.nextInt(3);
+        int rows = 1 + r.nextInt(2);
+        int columns = text.length() + spare;
+        int left = r.nextInt(spare + 1) * CELL + r.nextInt(5) - 2;
+        int top = r.nextInt(rows) * CELL + r.nextInt(5) - 2;
         String family = FAMILIES.get(r.nextInt(FAMILIES.size()));
         boolean bold = r.nextBoolean();
-        int fontSize = 40 + r.nextInt(21);
-        int bitmapScale = 4 + r.nextInt(3);
-        int extraX = r.nextInt(12);
-        int extraY = r.nextInt(8);
+        int fontSize = 24 + r.nextInt(7);
+        int bitmapScale = 3 + r.nextInt(2);
         if (!forceBitmapFont && !fontsUnavailable) {
             Style style = new Style(family, bold, fontSize);
             try {
-                Rectangle2D ink2d = style.font().createGlyphVector(FRC, text).getVisualBounds();
-                int w = (int) Math.ceil(ink2d.getWidth()) + 2 * marginX + extraX;
-                int h = (int) Math.ceil(ink2d.getHeight()) + 2 * marginY + extraY;
-                int x = marginX - (int) Math.floor(ink2d.getX());
-                int y = marginY - (int) Math.floor(ink2d.getY());
-                return new TextImage(w, h, text, style, ink, paper, x, y);
+                style.font().createGlyphVector(FRC, text).getVisualBounds(); // fails here if there are no fonts
+                return new TextImage(columns * CELL, rows * CELL, text, style, ink, paper, left, top);
             } catch (InternalError | LinkageError | RuntimeException e) {
                 // "Fontconfig head is null" and friends: the JVM cannot load any font here.
                 fontsUnavailable = true;
                 logger.warn("Font rendering unavailable ({}); drawing text with the built-in bitmap font", e.toString());
             }
         }
-        Style style = new Style("bitmap", false, bitmapScale);
-        int w = BitmapFont.width(text, bitmapScale) + 2 * marginX + extraX;
-        int h = BitmapFont.GLYPH_HEIGHT * bitmapScale + 2 * marginY + extraY;
-        return new TextImage(w, h, text, style, ink, paper, marginX, marginY);
+        return new TextImage(columns * CELL, rows * CELL, text, new Style("bitmap", false, bitmapScale), ink, paper,
+                left, top);
     }
 }

@@ -31,7 +31,7 @@ class FineTuneLlavaTest {
         assertThat(r.fineTuned().resolve("trainer_state")).doesNotExist();
         assertThat(dir.resolve("run/metrics.jsonl")).isRegularFile();
         assertThat(r.question()).isEqualTo("Describe the shape.");      // the sample's first record
-        assertThat(r.expected()).isEqualTo("red circle");
+        assertThat(r.expected()).isEqualTo("black square");
         assertThat(r.answer()).isNotNull();
         try (SoloModel tuned = SoloModel.load(r.fineTuned())) {
             assertThat(tuned.tokenizer()).isPresent();

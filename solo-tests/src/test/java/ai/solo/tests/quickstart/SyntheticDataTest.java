@@ -155,6 +155,39 @@ class SyntheticDataTest {
     }
 
     @Test
+    void everyShapeKeepsInsideOneCell() {
+        for (long i = 0; i < 500; i++) {
+            if (SyntheticData.question(SEED, i, Split.HELD_OUT).picture() instanceof Scene scene) {
+                Set<Integer> cells = new HashSet<>();
+                for (Scene.Shape s : scene.shapes()) {
+                    assertThat(s.x() / 32).as("%s", s).isEqualTo((s.x() + s.size()) / 32);
+                    assertThat(s.y() / 32).as("%s", s).isEqualTo((s.y() + s.size()) / 32);
+                    assertThat(cells.add(s.x() / 32 * 100 + s.y() / 32)).as("one shape per cell").isTrue();
+                }
+            }
+        }
+    }
+
+    /** Ink only in the text's cells, and each of them holds some: one character per patch. */
+    private static void assertGlyphsKeepToTheirCells(BufferedImage image, TextImage t) {
+        int firstColumn = Math.floorDiv(t.left() + 16, 32);
+        int row = Math.floorDiv(t.top() + 16, 32);
+        int[] inkPerColumn = new int[image.getWidth() / 32];
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if ((image.getRGB(x, y) & 0xFFFFFF) == t.ink()) {
+                    assertThat(y / 32).as("row of ink at %d,%d in %s", x, y, t).isEqualTo(row);
+                    inkPerColumn[x / 32]++;
+                }
+            }
+        }
+        for (int c = 0; c < inkPerColumn.length; c++) {
+            boolean text = c >= firstColumn && c < firstColumn + t.text().length();
+            assertThat(inkPerColumn[c] > 0).as("ink in column %d of %s", c, t).isEqualTo(text);
+        }
+    }
+
+    @Test
     void chartAnswersMatchTheDrawnBars() {
         int charts = 0;
         for (long i = 4; i < 1000; i += 5) {
@@ -212,7 +245,8 @@ class SyntheticDataTest {
                 // every glyph of the 5x7 font has ink, so each character adds at least one block
                 assertThat(inkPixels(image, t.ink(), t.paper()))
                         .isGreaterThanOrEqualTo(t.text().length() * 5 * t.style().size() * t.style().size());
-                assertThat(image.getHeight()).isBetween(40, 96);
+                assertThat(image.getHeight()).isIn(32, 64);
+                assertGlyphsKeepToTheirCells(image, t);
                 texts.add(pixelHash(image));
             }
             assertThat(texts).hasSize(40);
@@ -231,12 +265,15 @@ class SyntheticDataTest {
             BufferedImage image = image(s.conversation().messages().get(0).content());
             assertThat(image.getWidth()).isBetween(32, 256);
             assertThat(image.getHeight()).isBetween(32, 256);
+            // whole cells: the patcher never resizes, so every cell is exactly one patch
+            assertThat(image.getWidth() % 32).isZero();
+            assertThat(image.getHeight() % 32).isZero();
             sizes.add(image.getWidth() + "x" + image.getHeight());
             double aspect = (double) image.getWidth() / image.getHeight();
             minAspect = Math.min(minAspect, aspect);
             maxAspect = Math.max(maxAspect, aspect);
         }
-        assertThat(sizes.size()).isGreaterThan(100);
+        assertThat(sizes.size()).isGreaterThan(12);
         assertThat(minAspect).isLessThan(0.75);
         assertThat(maxAspect).isGreaterThan(2.0);
     }
