@@ -2,7 +2,11 @@ package ai.solo.examples.quickstart;
 
 import java.util.Locale;
 
-/** The eight colours shapes and bars are painted in, with the exact RGB drawn. */
+/**
+ * The eight colour words of the data, with the exact RGB drawn. Shapes and bars are painted in
+ * the seven that show on the (always light) backgrounds, all but white; the text corpus names all
+ * eight.
+ */
 public enum Colour {
     /** Red. */
     RED(0xDC1E1E),
@@ -16,7 +20,7 @@ public enum Colour {
     PURPLE(0x8C32B4),
     /** Orange. */
     ORANGE(0xF58C14),
-    /** White. */
+    /** White: named in the text corpus, never painted. */
     WHITE(0xFFFFFF),
     /** Black. */
     BLACK(0x000000);

@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
  * put together from fragments by the decoder itself. Measured on the quickstart model, a shape
  * inside one patch is named right about twice as often after the same training as one placed
  * anywhere; with a few million training tokens the quickstart draws its scenes the way the
- * model sees them. Canvases are whole numbers of cells (1-5 per side, so aspect ratios from 1:5
- * to 5:1) and shapes are 18-28 px, placed anywhere inside their cell.
+ * model sees them. Canvases are whole numbers of cells (1-4 per side, so aspect ratios from 1:3
+ * to 3:1) and shapes are 18-28 px, placed anywhere inside their cell.
  *
  * @param width image width in pixels
  * @param height image height in pixels
