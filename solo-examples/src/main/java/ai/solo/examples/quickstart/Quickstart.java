@@ -78,6 +78,15 @@ public final class Quickstart {
      * @param evalPerCategory held-out questions per category
      */
     public record Options(Path out, double minutes, Scale scale, boolean skipStage1, long seed, int evalPerCategory) {
+
+        /**
+         * @param otherOut the output folder of the variant
+         * @param otherSkipStage1 whether the variant leaves Stage 1 out
+         * @return these options with another folder and Stage-1 choice
+         */
+        public Options with(Path otherOut, boolean otherSkipStage1) {
+            return new Options(otherOut, minutes, scale, otherSkipStage1, seed, evalPerCategory);
+        }
     }
 
     /**
@@ -117,21 +126,19 @@ public final class Quickstart {
             print(report, progress);
             return report;
         }
-        Options full = new Options(options.out(), options.minutes(), options.scale(), false, options.seed(),
-                options.evalPerCategory());
+        Options full = options.with(options.out(), false);
         Report withStage1 = ReportFile.read(options.out(), full).map(r -> {
             progress.println("full recipe: reusing the finished run in " + options.out());
             return r;
         }).orElseGet(() -> trainAndEvaluate(full, progress));
-        Options ablation = new Options(options.out().resolve("without-stage1"), options.minutes(), options.scale(), true,
-                options.seed(), options.evalPerCategory());
+        Options ablation = options.with(options.out().resolve("without-stage1"), true);
         Report withoutStage1 = trainAndEvaluate(ablation, progress);
         printSideBySide(withStage1, withoutStage1, progress);
         return withoutStage1;
     }
 
     private static Report trainAndEvaluate(Options options, PrintStream progress) {
-        Path tokenizerDir = extractTokenizer(options.out().resolve("tokenizer"));
+        Path tokenizerDir = writeTokenizer(options.out().resolve("tokenizer"));
         try (SoloTokenizer tokenizer = SoloTokenizer.load(tokenizerDir);
                 SoloModel model = SoloModel.create(config(options.scale(), tokenizer.vocabSize()), options.seed())) {
             model.attachTokenizer(tokenizer);
@@ -260,7 +267,16 @@ public final class Quickstart {
         return String.format(java.util.Locale.ROOT, "%5.1f%% (%d/%d)", 100.0 * a[0] / Math.max(1, a[1]), a[0], a[1]);
     }
 
-    private static Path extractTokenizer(Path dir) {
+    /**
+     * Writes the quickstart's own tokenizer, which needs no download: a 345-piece BPE that spells
+     * any text the synthetic data draws (made by {@code solo-examples/tools/make_quickstart_tokenizer.py});
+     * SOLO's vision tokens are appended when it is loaded.
+     *
+     * @param dir folder to write {@code tokenizer.json} and {@code tokenizer_config.json} into,
+     *     created if missing
+     * @return {@code dir}, ready for {@link SoloTokenizer#load}
+     */
+    public static Path writeTokenizer(Path dir) {
         try {
             Files.createDirectories(dir);
             for (String name : new String[] {"tokenizer.json", "tokenizer_config.json"}) {

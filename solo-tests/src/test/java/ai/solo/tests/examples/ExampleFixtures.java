@@ -2,10 +2,10 @@ package ai.solo.tests.examples;
 
 import ai.solo.SoloConfig;
 import ai.solo.SoloModel;
+import ai.solo.examples.quickstart.Quickstart;
 import ai.solo.text.SoloTokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +18,6 @@ import javax.imageio.ImageIO;
  * generate with in well under a second.
  */
 final class ExampleFixtures {
-    private static final String TOKENIZER = "/ai/solo/examples/quickstart/";
-
     private ExampleFixtures() {
     }
 
@@ -47,7 +45,7 @@ final class ExampleFixtures {
      */
     static Path tinyCheckpoint(Path dir) {
         Path tokenizerDir = dir.resolveSibling(dir.getFileName() + "-tokenizer");
-        copyTokenizer(tokenizerDir);
+        Quickstart.writeTokenizer(tokenizerDir);
         try (SoloTokenizer tokenizer = SoloTokenizer.load(tokenizerDir);
                 SoloModel model = SoloModel.create(SoloConfig.builder().vocabSize(tokenizer.vocabSize())
                         .hiddenSize(32).intermediateSize(64).numHiddenLayers(1).numAttentionHeads(2)
@@ -79,21 +77,5 @@ final class ExampleFixtures {
             throw new UncheckedIOException(e);
         }
         return file;
-    }
-
-    private static void copyTokenizer(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            for (String name : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-                try (InputStream in = ExampleFixtures.class.getResourceAsStream(TOKENIZER + name)) {
-                    if (in == null) {
-                        throw new IllegalStateException("missing resource " + TOKENIZER + name);
-                    }
-                    Files.copy(in, dir.resolve(name));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
