@@ -65,9 +65,10 @@ public interface Trainer extends AutoCloseable {
      * @param seed seed of data order and mixture sampling
      * @param listeners observers of the run
      * @param progress where a console progress bar goes, or null
+     * @param compute devices, precision and activation checkpointing
      */
     record Settings(SoloModel model, Recipe recipe, Path outputDir, int checkpointEvery, boolean resume, long seed,
-            List<TrainingListener> listeners, PrintStream progress) {
+            List<TrainingListener> listeners, PrintStream progress, ComputeOptions compute) {
     }
 
     /** Builds a {@link Trainer}; {@link #build()} validates every field. Not thread-safe. */
@@ -80,6 +81,7 @@ public interface Trainer extends AutoCloseable {
         private long seed = 42;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private PrintStream progress;
+        private ComputeOptions compute = ComputeOptions.defaults();
 
         private Builder(SoloModel model, Recipe recipe) {
             this.model = model;
@@ -141,6 +143,49 @@ public interface Trainer extends AutoCloseable {
         }
 
         /**
+         * Data-parallel training over several devices of this machine (see {@link ComputeOptions}).
+         *
+         * @param names device names, e.g. {@code "gpu:0", "gpu:1"}; none for the model's device
+         * @return this builder
+         */
+        public Builder devices(String... names) {
+            compute = new ComputeOptions(List.of(names), compute.mixedPrecision(), compute.activationCheckpointing(),
+                    compute.initialLossScale(), compute.lossScaleGrowthInterval());
+            return this;
+        }
+
+        /**
+         * @param on float16 forward and backward with float32 master weights and dynamic loss
+         *     scaling (see {@link ComputeOptions}); the model must be float32
+         * @return this builder
+         */
+        public Builder mixedPrecision(boolean on) {
+            compute = new ComputeOptions(compute.devices(), on, compute.activationCheckpointing(),
+                    compute.initialLossScale(), compute.lossScaleGrowthInterval());
+            return this;
+        }
+
+        /**
+         * @param on keep only each layer's input in the forward pass and recompute the layer in the
+         *     backward pass: far less activation memory for about a third more time
+         * @return this builder
+         */
+        public Builder activationCheckpointing(boolean on) {
+            compute = new ComputeOptions(compute.devices(), compute.mixedPrecision(), on, compute.initialLossScale(),
+                    compute.lossScaleGrowthInterval());
+            return this;
+        }
+
+        /**
+         * @param options every compute setting at once
+         * @return this builder
+         */
+        public Builder compute(ComputeOptions options) {
+            compute = options;
+            return this;
+        }
+
+        /**
          * @return the trainer
          * @throws InvalidInputException naming a missing or invalid setting
          */
@@ -157,8 +202,11 @@ public interface Trainer extends AutoCloseable {
             if (listeners.contains(null)) {
                 throw new InvalidInputException("listeners must not be null");
             }
+            if (compute == null) {
+                throw new InvalidInputException("compute options must not be null");
+            }
             return SoloProviders.get().trainer(new Settings(model, recipe, outputDir, checkpointEvery, resume, seed,
-                    List.copyOf(listeners), progress));
+                    List.copyOf(listeners), progress, compute));
         }
     }
 }

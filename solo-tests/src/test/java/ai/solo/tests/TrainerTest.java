@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.solo.InvalidInputException;
-import ai.solo.SoloConfig;
 import ai.solo.SoloException;
 import ai.solo.SoloModel;
 import ai.solo.generate.Conversation;
-import ai.solo.generate.Prompt;
 import ai.solo.text.SoloTokenizer;
 import ai.solo.train.LossRule;
 import ai.solo.train.Recipe;
@@ -20,7 +18,6 @@ import ai.solo.train.TrainingListener;
 import ai.solo.train.TrainingSample;
 import ai.solo.train.TrainingSummary;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Training through the public API on a tiny model with the real Mistral tokenizer. */
 class TrainerTest {
-    private static final String[] COLOURS = {"red", "green", "blue", "yellow"};
-    private static final Color[] RGB = {Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW};
     private static SoloTokenizer tokenizer;
 
     @TempDir
@@ -52,39 +47,19 @@ class TrainerTest {
     }
 
     private static SoloModel tinyModel(long seed) {
-        SoloConfig config = SoloConfig.builder().vocabSize(33031).hiddenSize(32).intermediateSize(64)
-                .numHiddenLayers(2).numAttentionHeads(4).numKeyValueHeads(2).build();
-        SoloModel model = SoloModel.create(config, seed);
-        model.attachTokenizer(tokenizer);
-        return model;
+        return ColourTask.tinyModel(seed, tokenizer);
     }
 
     private static BufferedImage solid(Color c, int w, int h) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(c);
-        g.fillRect(0, 0, w, h);
-        g.dispose();
-        return img;
+        return ColourTask.solid(c, w, h);
     }
 
-    /** A synthetic image-text task: a solid-colour image, captioned with its colour. */
     private static SampleSource colours(int count) {
-        List<TrainingSample> samples = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int c = i % COLOURS.length;
-            Conversation conv = Conversation.builder()
-                    .user(Prompt.builder().image(solid(RGB[c], 32 + 32 * (i % 2), 32)).build())
-                    .assistant("a " + COLOURS[c] + " square")
-                    .build();
-            samples.add(new TrainingSample(conv, TrainingSample.Kind.CAPTION, "colours:" + i));
-        }
-        return SampleSources.of("colours", samples);
+        return ColourTask.colours(count);
     }
 
     private static Stage.Builder captionStage(int steps) {
-        return Stage.builder("captions").source(colours(16), 1.0).lossRule(LossRule.ALL_TEXT).steps(steps)
-                .packLength(64).batch(4, 2).learningRate(1e-2, 1e-3, 2).weightDecay(0.0, false);
+        return ColourTask.captionStage(steps);
     }
 
     /** Records every step's loss. */

@@ -46,7 +46,7 @@ public final class Engines {
      * @param engine the engine whose devices are checked
      * @return the DJL device
      */
-    static Device device(String name, Engine engine) {
+    public static Device device(String name, Engine engine) {
         if ("cpu".equals(name)) {
             return Device.cpu();
         }

@@ -34,24 +34,25 @@ final class AttentionMask {
      */
     static NDArray build(NDManager manager, int queryStart, int queryLength, long[] keyIndex, int batch,
             OptionalInt window) {
-        return build(manager, queryStart, queryLength, keyIndex, batch, window, null);
+        return build(manager, queryStart, queryLength, keyIndex, batch, window, null, null);
     }
 
     /**
      * As {@link #build(NDManager, int, int, long[], int, OptionalInt)}, for packed rows: a query
-     * sees a key only if both belong to the same segment (block-diagonal attention).
+     * sees a key only if both belong to the same example (block-diagonal attention).
      *
      * @param manager where the mask is created
      * @param queryStart sequence index of the first query
-     * @param queryLength number of queries Tq (equal to the number of keys when segments are given)
+     * @param queryLength number of queries Tq
      * @param keyIndex {@code [B * Tk]} sequence index of each key, {@code -1} for padding
      * @param batch B
      * @param window sliding window, empty for none
-     * @param segments {@code [B * T]} segment of each position, or null
+     * @param querySegments {@code [B * Tq]} example of each query, or null for unpacked rows
+     * @param keySegments {@code [B * Tk]} example of each key, or null for unpacked rows
      * @return float32 mask {@code [B, 1, 1, Tq, Tk]}
      */
     static NDArray build(NDManager manager, int queryStart, int queryLength, long[] keyIndex, int batch,
-            OptionalInt window, int[] segments) {
+            OptionalInt window, int[] querySegments, int[] keySegments) {
         int keyLength = keyIndex.length / batch;
         NDArray queries = manager.arange(queryStart, queryStart + queryLength, 1, DataType.INT64)
                 .reshape(1, 1, 1, queryLength, 1);
@@ -61,10 +62,10 @@ final class AttentionMask {
         if (window.isPresent()) {
             visible = visible.logicalAnd(distance.lt(window.getAsInt()));
         }
-        if (segments != null) {
-            NDArray segment = manager.create(segments, new Shape(batch, 1, 1, keyLength));
-            NDArray same = segment.reshape(batch, 1, 1, keyLength, 1).eq(segment.reshape(batch, 1, 1, 1, keyLength));
-            visible = visible.logicalAnd(same);
+        if (querySegments != null) {
+            NDArray q = manager.create(querySegments, new Shape(batch, 1, 1, queryLength, 1));
+            NDArray k = manager.create(keySegments, new Shape(batch, 1, 1, 1, keyLength));
+            visible = visible.logicalAnd(q.eq(k));
         }
         // visible -> 0, blocked -> BLOCKED, without a second array of constants
         return visible.toType(DataType.FLOAT32, false).sub(1f).mul(-BLOCKED);

@@ -1,9 +1,13 @@
 package ai.solo.impl.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.solo.SoloConfig;
+import java.util.List;
 
 /**
  * One Mistral decoder block: pre-norm grouped-query attention with rotary positions, then a
@@ -63,16 +67,12 @@ final class DecoderLayer {
         Shape s = x.getShape();
         long b = s.get(0);
         long t = s.get(1);
-        int group = heads / kvHeads;
         NDArray q = Ops.linear(x, wq).reshape(b, t, heads, headDim);
         NDArray k = Ops.linear(x, wk).reshape(b, t, kvHeads, headDim);
         NDArray v = Ops.linear(x, wv).reshape(b, t, kvHeads, headDim);
         q = RotaryEmbedding.apply(q, context.cos(), context.sin());
         k = RotaryEmbedding.apply(k, context.cos(), context.sin());
 
-        // [B, T, kv, group, d] -> [B, kv, group * T, d]: the query heads sharing one kv head
-        NDArray qg = q.reshape(b, t, kvHeads, group, headDim).transpose(0, 2, 3, 1, 4)
-                .reshape(b, kvHeads, group * t, headDim);
         NDArray keys = k.transpose(0, 2, 1, 3); // [B, kv, T, d]
         NDArray values = v.transpose(0, 2, 1, 3); // [B, kv, T, d]
         KvCache cache = context.cache();
@@ -84,18 +84,43 @@ final class DecoderLayer {
                 values = cached[1];
             }
         }
-        long keyCount = keys.getShape().get(2);
-
-        NDArray scores = qg.matMul(keys.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
-                .reshape(b, kvHeads, group, t, keyCount).mul(scale).add(context.mask());
-        NDArray probs = scores.softmax(-1);
-        if (x.getDataType() != DataType.FLOAT32) {
-            probs = probs.toType(x.getDataType(), false);
+        List<AttentionBlock> blocks = context.blocks();
+        if (blocks.size() == 1 && blocks.get(0).coversAll(t, keys.getShape().get(2))) {
+            return Ops.linear(attend(q, keys, values, blocks.get(0).mask()), wo);
         }
-        NDArray out = probs.reshape(b, kvHeads, group * t, keyCount).matMul(values) // [B, kv, group * T, d]
+        NDList outputs = new NDList(blocks.size());
+        for (AttentionBlock block : blocks) {
+            NDArray queries = q.get(new NDIndex(":, {}:{}", block.queryStart(), block.queryEnd()));
+            NDIndex keyRange = new NDIndex(":, :, {}:{}", block.keyStart(), block.keyEnd());
+            outputs.add(attend(queries, keys.get(keyRange), values.get(keyRange), block.mask()));
+        }
+        return Ops.linear(outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs, 1), wo);
+    }
+
+    /**
+     * Scaled dot-product attention of a run of queries against a run of keys.
+     *
+     * @param q queries {@code [B, Tq, heads, d]}, rotated
+     * @param keys {@code [B, kv, Tk, d]}, rotated
+     * @param values {@code [B, kv, Tk, d]}
+     * @param mask additive {@code [B, 1, 1, Tq, Tk]}
+     * @return the heads' outputs side by side {@code [B, Tq, heads * d]}
+     */
+    private NDArray attend(NDArray q, NDArray keys, NDArray values, NDArray mask) {
+        Shape s = q.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        int group = heads / kvHeads;
+        // [B, T, kv, group, d] -> [B, kv, group * T, d]: the query heads sharing one kv head
+        NDArray qg = q.reshape(b, t, kvHeads, group, headDim).transpose(0, 2, 3, 1, 4)
+                .reshape(b, kvHeads, group * t, headDim);
+        long keyCount = keys.getShape().get(2);
+        NDArray scores = Ops.cast(qg.matMul(keys.transpose(0, 1, 3, 2)), DataType.FLOAT32)
+                .reshape(b, kvHeads, group, t, keyCount).mul(scale).add(mask);
+        NDArray probs = Ops.cast(scores.softmax(-1), q.getDataType());
+        return probs.reshape(b, kvHeads, group * t, keyCount).matMul(values) // [B, kv, group * T, d]
                 .reshape(b, kvHeads, group, t, headDim)
                 .transpose(0, 3, 1, 2, 4) // [B, T, kv, group, d]
                 .reshape(b, t, (long) heads * headDim);
-        return Ops.linear(out, wo);
     }
 }

@@ -52,7 +52,7 @@ public final class DjlSoloModel implements SoloModel {
         this.config = config;
         this.options = options;
         this.weights = weights;
-        this.transformer = new SoloTransformer(config, weights);
+        this.transformer = new SoloTransformer(config, weights, options.attentionBlock());
         this.tokenizer = tokenizer;
         this.ownsTokenizer = tokenizer != null;
     }

@@ -32,6 +32,27 @@ final class Ops {
     }
 
     /**
+     * Converts activations to another element type in a way autograd follows. DJL's
+     * {@code toType} runs under PyTorch's no-grad guard, so while recording (float16 training)
+     * the cast is a copy into a new array of the wanted type, which PyTorch differentiates.
+     *
+     * @param x activations
+     * @param type the wanted element type
+     * @return {@code x} itself if already of that type, else its converted copy
+     */
+    static NDArray cast(NDArray x, DataType type) {
+        if (x.getDataType() == type) {
+            return x;
+        }
+        if (!ai.djl.pytorch.jni.JniUtils.isGradMode()) {
+            return x.toType(type, false);
+        }
+        NDArray out = x.getManager().create(x.getShape(), type);
+        out.set(new ai.djl.ndarray.index.NDIndex(":"), x);
+        return out;
+    }
+
+    /**
      * @param x any activations
      * @return {@code x * sigmoid(x)}
      */

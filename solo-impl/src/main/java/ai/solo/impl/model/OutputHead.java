@@ -24,6 +24,6 @@ final class OutputHead {
      */
     NDArray forward(NDArray hidden) {
         NDArray logits = Ops.linear(RmsNorm.apply(hidden, norm, eps), lmHead);
-        return logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
+        return Ops.cast(logits, DataType.FLOAT32);
     }
 }

@@ -19,12 +19,9 @@ final class RmsNorm {
      */
     static NDArray apply(NDArray x, NDArray weight, float eps) {
         DataType type = x.getDataType();
-        NDArray x32 = type == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        NDArray x32 = Ops.cast(x, DataType.FLOAT32);
         NDArray rms = x32.square().mean(new int[] {-1}, true).add(eps).sqrt();
-        NDArray normed = x32.div(rms);
-        if (type != DataType.FLOAT32) {
-            normed = normed.toType(type, false);
-        }
+        NDArray normed = Ops.cast(x32.div(rms), type);
         // the activation first: results belong to its (per-request) manager, not to the weights'
         return normed.mul(weight);
     }

@@ -25,13 +25,26 @@ public final class SoloTransformer {
     private final List<DecoderLayer> layers;
     private final OutputHead head;
     private final RotaryEmbedding rope;
+    private final int attentionBlock;
 
     /**
+     * A transformer with the default attention block.
+     *
      * @param config the model shape
      * @param weights its parameters
      */
     public SoloTransformer(SoloConfig config, ModelWeights weights) {
+        this(config, weights, ai.solo.ModelOptions.DEFAULT_ATTENTION_BLOCK);
+    }
+
+    /**
+     * @param config the model shape
+     * @param weights its parameters
+     * @param attentionBlock queries per attention block (see {@link ai.solo.ModelOptions})
+     */
+    public SoloTransformer(SoloConfig config, ModelWeights weights, int attentionBlock) {
         this.config = config;
+        this.attentionBlock = attentionBlock;
         this.embedding = new InputEmbedding(weights);
         List<DecoderLayer> list = new ArrayList<>(config.numHiddenLayers());
         for (int i = 0; i < config.numHiddenLayers(); i++) {
@@ -75,10 +88,56 @@ public final class SoloTransformer {
     /** {@link #hidden} of a batch already validated: validation loops over every id, once is enough. */
     private NDArray hiddenOfValid(ModelBatch batch, NDManager manager) {
         Inputs in = inputs(batch, manager);
-        NDArray mask = AttentionMask.build(manager, 0, batch.seqLen(),
-                AttentionMask.keyIndices(batch.attentionMask(), batch.seqLen()), batch.batchSize(),
-                config.slidingWindow(), batch.segmentIds());
-        return layers(in, mask, null, 0, false);
+        return layers(in, blocks(batch, manager), null, 0, false);
+    }
+
+    /**
+     * Prepares a pass over a batch that the caller runs stage by stage: what activation
+     * checkpointing needs, since it runs each layer again in the backward pass.
+     *
+     * @param batch the inputs (segment ids give block-diagonal attention)
+     * @param manager scope of the pass's inputs, rotary tables and masks; the caller closes it
+     * @return the pass
+     */
+    public Pass begin(ModelBatch batch, NDManager manager) {
+        validate(batch);
+        Inputs in = inputs(batch, manager);
+        NDArray[] cosSin = rope.tables(in.positions(), embedding.dataType());
+        return new Pass(in, new AttentionContext(cosSin[0], cosSin[1], blocks(batch, manager)));
+    }
+
+    /**
+     * One forward pass split into its stages, which may be run more than once: the embedding,
+     * then each decoder layer on the previous one's output. The inputs, rotary tables and
+     * attention masks are computed once, in {@link #begin}.
+     */
+    public final class Pass {
+        private final Inputs in;
+        private final AttentionContext context;
+
+        private Pass(Inputs in, AttentionContext context) {
+            this.in = in;
+            this.context = context;
+        }
+
+        /** @return the embedded inputs {@code [B, T, hidden]}, the first layer's input */
+        public NDArray embed() {
+            return embedding.forward(in.ids(), in.patchRows(), in.patches());
+        }
+
+        /**
+         * @param index the layer
+         * @param x its input {@code [B, T, hidden]}
+         * @return its output {@code [B, T, hidden]}, attached to {@code x}'s manager
+         */
+        public NDArray layer(int index, NDArray x) {
+            return layers.get(index).forward(x, context);
+        }
+
+        /** @return decoder layers in the model */
+        public int layerCount() {
+            return layers.size();
+        }
     }
 
     /**
@@ -100,11 +159,9 @@ public final class SoloTransformer {
     public NDArray prefill(ModelBatch batch, KvCache cache, NDManager manager) {
         validate(batch);
         Inputs in = inputs(batch, manager);
-        int t = batch.seqLen();
-        NDArray mask = AttentionMask.build(manager, 0, t, AttentionMask.keyIndices(batch.attentionMask(), t),
-                batch.batchSize(), config.slidingWindow());
-        cache.advance(0, t, batch.attentionMask());
-        return run(in, mask, cache, 0, false, true);
+        List<AttentionBlock> blocks = blocks(batch, manager);
+        cache.advance(0, batch.seqLen(), batch.attentionMask());
+        return run(in, blocks, cache, 0, false, true);
     }
 
     /**
@@ -129,7 +186,7 @@ public final class SoloTransformer {
         Inputs in = new Inputs(manager.create(toLongs(tokens), new Shape(b, 1)), null, null,
                 manager.create(toLongs(positions), new Shape(b, 1)));
         NDArray mask = AttentionMask.build(manager, start, 1, cache.slotIndices(), b, config.slidingWindow());
-        return run(in, mask, cache, start, true, true);
+        return run(in, List.of(new AttentionBlock(0, 1, 0, AttentionBlock.ALL_KEYS, mask)), cache, start, true, true);
     }
 
     /** Model inputs as engine arrays. */
@@ -155,9 +212,15 @@ public final class SoloTransformer {
         return new Inputs(ids, patchRows, patches, manager.create(toLongs(positions(batch)), new Shape(b, t)));
     }
 
-    private NDArray layers(Inputs in, NDArray mask, KvCache cache, int start, boolean attendToCache) {
+    /** The query blocks of a pass over a whole batch (no cached keys before it). */
+    private List<AttentionBlock> blocks(ModelBatch batch, NDManager manager) {
+        return QueryBlocks.plan(manager, AttentionMask.keyIndices(batch.attentionMask(), batch.seqLen()),
+                batch.batchSize(), batch.seqLen(), config.slidingWindow(), batch.segmentIds(), attentionBlock);
+    }
+
+    private NDArray layers(Inputs in, List<AttentionBlock> blocks, KvCache cache, int start, boolean attendToCache) {
         NDArray[] cosSin = rope.tables(in.positions(), embedding.dataType());
-        AttentionContext context = new AttentionContext(cosSin[0], cosSin[1], mask, cache, start, attendToCache);
+        AttentionContext context = new AttentionContext(cosSin[0], cosSin[1], blocks, cache, start, attendToCache);
         NDArray x = embedding.forward(in.ids(), in.patchRows(), in.patches());
         for (DecoderLayer layer : layers) {
             x = layer.forward(x, context);
@@ -165,8 +228,9 @@ public final class SoloTransformer {
         return x;
     }
 
-    private NDArray run(Inputs in, NDArray mask, KvCache cache, int start, boolean attendToCache, boolean lastOnly) {
-        NDArray x = layers(in, mask, cache, start, attendToCache);
+    private NDArray run(Inputs in, List<AttentionBlock> blocks, KvCache cache, int start, boolean attendToCache,
+            boolean lastOnly) {
+        NDArray x = layers(in, blocks, cache, start, attendToCache);
         if (!lastOnly) {
             return head.forward(x);
         }

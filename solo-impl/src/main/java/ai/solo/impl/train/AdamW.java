@@ -29,7 +29,8 @@ final class AdamW implements AutoCloseable {
     /**
      * One update of every parameter, with autograd recording off.
      *
-     * @param params trainable parameters by name, each with a gradient
+     * @param params trainable parameters by name
+     * @param gradients their gradients by name
      * @param decayed names of parameters that take weight decay
      * @param lr learning rate
      * @param weightDecay decoupled weight decay
@@ -38,7 +39,7 @@ final class AdamW implements AutoCloseable {
      * @param epsilon denominator term
      * @param gradScale factor applied to every gradient first (gradient clipping)
      */
-    void step(Map<String, NDArray> params, java.util.Set<String> decayed, double lr, double weightDecay, double beta1,
+    void step(Map<String, NDArray> params, Map<String, NDArray> gradients, java.util.Set<String> decayed, double lr, double weightDecay, double beta1,
             double beta2, double epsilon, double gradScale) {
         stepCount++;
         double bias1 = 1 - Math.pow(beta1, stepCount);
@@ -49,7 +50,7 @@ final class AdamW implements AutoCloseable {
                 try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
                     scope.suppressNotUsedWarning();
                     NDArray p = e.getValue();
-                    NDArray g = p.getGradient();
+                    NDArray g = gradients.get(e.getKey());
                     if (gradScale != 1.0) {
                         g = g.mul((float) gradScale);
                     }

@@ -22,6 +22,17 @@ final class CausalLmLoss {
      * @return scalar: the summed negative log-likelihood of every target token
      */
     static NDArray sum(SoloTransformer transformer, PackedBatch batch, NDManager manager) {
+        return fromHidden(transformer, transformer.hidden(batch.batch(), manager), batch, manager);
+    }
+
+    /**
+     * @param transformer the network whose output head scores the hidden states
+     * @param hidden final hidden states {@code [B, T, hidden]} of the batch
+     * @param batch packed rows with labels
+     * @param manager scope of the computation
+     * @return scalar: the summed negative log-likelihood of every target token
+     */
+    static NDArray fromHidden(SoloTransformer transformer, NDArray hidden, PackedBatch batch, NDManager manager) {
         int[] labels = batch.labels();
         int n = (int) batch.targetTokens();
         long[] positions = new long[n];
@@ -34,7 +45,6 @@ final class CausalLmLoss {
                 k++;
             }
         }
-        NDArray hidden = transformer.hidden(batch.batch(), manager); // [B, T, hidden]
         NDArray flat = hidden.reshape(-1, hidden.getShape().get(2));
         NDArray index = manager.create(positions);
         // an embedding lookup into the hidden states: a gather whose gradient scatters back

@@ -1,11 +1,11 @@
 package ai.solo.impl.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
+import ai.djl.ndarray.types.DataType;
 import ai.solo.InvalidInputException;
+import ai.solo.Precision;
 import ai.solo.SoloException;
 import ai.solo.image.ImagePatcher;
 import ai.solo.impl.engine.Engines;
@@ -18,6 +18,7 @@ import ai.solo.impl.train.listen.LossCurvePng;
 import ai.solo.text.ImageClose;
 import ai.solo.text.SoloTokenizer;
 import ai.solo.text.TokenSequence;
+import ai.solo.train.ComputeOptions;
 import ai.solo.train.Recipe;
 import ai.solo.train.Stage;
 import ai.solo.train.Trainer;
@@ -36,9 +37,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Trainer} on the DJL model: packs samples into rows, runs forward and backward under a
- * {@link GradientCollector} with gradient accumulation, clips, and updates with {@link AdamW} on
- * a warm-up + cosine schedule; checkpoints crash-safely and resumes exactly.
+ * {@link Trainer} on the DJL model: packs samples into rows, runs forward and backward
+ * ({@link Backprop}, optionally with activation checkpointing) on one or more replicas
+ * ({@link DataParallel}, float16 copies under mixed precision with a {@link LossScaler}) with
+ * gradient accumulation, clips, and updates the float32 master weights with {@link AdamW} on a
+ * warm-up + cosine schedule; checkpoints crash-safely and resumes exactly.
  *
  * <p>Memory: every micro-batch runs in an {@link NDScope} on a sub-manager, closed before the
  * next, so a long run does not grow; the loss applies the output head only at target positions.
@@ -55,6 +58,8 @@ public final class DjlTrainer implements Trainer {
     private final TrainingCheckpoints checkpoints;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<AutoCloseable> ownedListeners = new ArrayList<>();
+    private final LossScaler scaler;
+    private final Backprop backprop;
     private AdamW optimizer;
     private boolean closed;
 
@@ -74,6 +79,17 @@ public final class DjlTrainer implements Trainer {
         ImagePatcher patcher = ImagePatcher.builder().patchSize(djl.config().visionPatchSize()).build();
         this.encoder = new ExampleEncoder(tokenizer, patcher, ImageClose.VISION);
         this.checkpoints = new TrainingCheckpoints(settings.outputDir());
+        ComputeOptions compute = settings.compute();
+        if (compute.mixedPrecision() && djl.options().precision() != Precision.FLOAT32) {
+            throw new InvalidInputException("mixedPrecision computes in float16 on copies of float32 master weights: "
+                    + "load the model with Precision.FLOAT32 (it is " + djl.options().precision() + ")");
+        }
+        for (String device : compute.devices()) {
+            Engines.device(device, Engines.pytorch()); // a missing GPU fails here, not mid-run
+        }
+        this.scaler = compute.mixedPrecision()
+                ? LossScaler.dynamic(compute.initialLossScale(), compute.lossScaleGrowthInterval()) : LossScaler.none();
+        this.backprop = compute.activationCheckpointing() ? Backprop.CHECKPOINTED : Backprop.FULL;
         if (settings.progress() != null) {
             listeners.add(new ConsoleProgress(settings.progress()));
         }
@@ -157,6 +173,7 @@ public final class DjlTrainer implements Trainer {
         private final TrainingCheckpoints.Position start;
         private final Map<String, NDArray> trainable = new LinkedHashMap<>();
         private final Set<String> decayed = new LinkedHashSet<>();
+        private DataParallel parallel;
         private final MixtureSampler sampler;
         private final Packer packer;
         private final int steps;
@@ -202,6 +219,7 @@ public final class DjlTrainer implements Trainer {
         }
 
         Result execute() {
+            parallel = replicas();
             selectTrainable();
             if (optimizer != null) {
                 optimizer.close();
@@ -212,6 +230,7 @@ public final class DjlTrainer implements Trainer {
                 List<Map<String, NDArray>> moments = checkpoints.moments(settings.outputDir().resolve(
                         checkpointName(start.step())), optimizer.manager());
                 optimizer.restore(start.adamSteps(), moments.get(0), moments.get(1));
+                scaler.restore(start.lossScale(), start.lossScaleGoodSteps());
                 sampler.skip(start.drawn() - (start.pending() ? 1 : 0));
                 if (start.pending()) {
                     pending = encodeNext();
@@ -247,7 +266,7 @@ public final class DjlTrainer implements Trainer {
                 listeners.forEach(l -> l.onCheckpoint(dir, stage.name(), steps));
                 return new Result(steps - firstStep, tokens, lastLoss, heldOut, dir);
             } finally {
-                releaseGradients();
+                parallel.close();
             }
         }
 
@@ -257,7 +276,30 @@ public final class DjlTrainer implements Trainer {
 
         private TrainingCheckpoints.Position position(long step, boolean complete) {
             return new TrainingCheckpoints.Position(index, stage.name(), step, optimizer.stepCount(), sampler.drawn(),
-                    pending != null, complete);
+                    pending != null, complete, scaler.scale(), scaler.goodSteps());
+        }
+
+        /** The replicas gradients are computed on: the model itself unless devices or float16 say otherwise. */
+        private DataParallel replicas() {
+            ComputeOptions compute = settings.compute();
+            List<String> devices = compute.devices().isEmpty() ? List.of(model.options().device()) : compute.devices();
+            List<Replica> replicas = new ArrayList<>();
+            try {
+                for (int i = 0; i < devices.size(); i++) {
+                    ai.djl.Device device = Engines.device(devices.get(i), Engines.pytorch());
+                    boolean own = device.equals(model.weights().manager().getDevice());
+                    if (i == 0 && own && !compute.mixedPrecision()) {
+                        replicas.add(Replica.of(model));
+                    } else {
+                        replicas.add(Replica.copy(model, device, compute.mixedPrecision() ? DataType.FLOAT16
+                                : model.weights().dataType()));
+                    }
+                }
+                return new DataParallel(model, replicas);
+            } catch (RuntimeException e) {
+                replicas.forEach(Replica::close);
+                throw e;
+            }
         }
 
         private void selectTrainable() {
@@ -265,7 +307,6 @@ public final class DjlTrainer implements Trainer {
             for (Map.Entry<String, NDArray> e : weights.all().entrySet()) {
                 String name = e.getKey();
                 boolean frozen = stage.frozen().stream().anyMatch(name::startsWith);
-                e.getValue().setRequiresGradient(!frozen);
                 if (!frozen) {
                     trainable.put(name, e.getValue());
                     boolean exempt = TensorNames.isNorm(name) || name.equals(TensorNames.EMBED_TOKENS)
@@ -278,23 +319,7 @@ public final class DjlTrainer implements Trainer {
             if (trainable.isEmpty()) {
                 throw new InvalidInputException("stage " + stage.name() + ": every parameter is frozen by " + stage.frozen());
             }
-            // give every trainable parameter a (zero) gradient up front: a batch without images
-            // never reaches the patch embedding, and an undefined gradient cannot be read or zeroed
-            try (NDScope scope = new NDScope(); GradientCollector collector = Engines.pytorch().newGradientCollector()) {
-                scope.suppressNotUsedWarning();
-                NDArray touch = null;
-                for (NDArray p : trainable.values()) {
-                    NDArray zero = p.sum().mul(0f);
-                    touch = touch == null ? zero : touch.add(zero);
-                }
-                collector.backward(touch);
-            }
-        }
-
-        private void releaseGradients() {
-            for (NDArray p : model.weights().all().values()) {
-                p.setRequiresGradient(false);
-            }
+            parallel.train(trainable.keySet());
         }
 
         private TrainingListener.StepMetrics trainStep(long step) {
@@ -309,111 +334,55 @@ public final class DjlTrainer implements Trainer {
                 stepTargets += b.targetTokens();
                 stepTokens += b.tokens();
             }
-            double lossSum = 0;
             double gradNorm;
             boolean skipped = false;
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                Engine engine = Engines.pytorch();
-                double totalTargets = Math.max(1, stepTargets);
-                try (GradientCollector collector = engine.newGradientCollector()) {
-                    for (PackedBatch b : micro) {
-                        if (b.targetTokens() == 0) {
-                            continue;
-                        }
-                        try (NDManager manager = model.weights().manager().newSubManager()) {
-                            NDArray nll = CausalLmLoss.sum(model.transformer(), b, manager);
-                            // every micro-batch divides by the step's target count: the accumulated
-                            // gradient is that of the mean over the whole step
-                            collector.backward(nll.div((float) totalTargets));
-                            lossSum += nll.getFloat();
-                        }
-                    }
-                }
-                double loss = lossSum / totalTargets;
-                gradNorm = globalGradNorm();
-                if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
+                double lossScale = scaler.scale();
+                // every micro-batch divides by the step's target count: the accumulated
+                // gradient is that of the mean over the whole step
+                double lossSum = parallel.forwardBackward(micro, (float) (lossScale / Math.max(1, stepTargets)),
+                        backprop);
+                double loss = lossSum / Math.max(1, stepTargets);
+                Map<String, NDArray> gradients = parallel.gradients(lossScale);
+                gradNorm = Gradients.globalNorm(gradients.values());
+                if (Double.isFinite(loss) && !Double.isFinite(gradNorm) && scaler.isDynamic()) {
+                    scaler.overflow();
+                    logger.info("Stage {} step {}: float16 gradients overflowed at loss scale {}; step skipped, "
+                            + "scale now {}", stage.name(), step + 1, lossScale, scaler.scale());
+                    skipped = true;
+                } else if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
                     String what = "loss " + loss + ", gradient norm " + gradNorm
                             + (Double.isFinite(gradNorm) ? "" : " (first non-finite gradient: "
-                            + Gradients.firstNonFinite(trainable) + ")");
+                            + Gradients.firstNonFinite(gradients) + ")");
                     if (stage.nonFiniteLoss() == Stage.NonFiniteLoss.STOP) {
                         throw new SoloException("stage " + stage.name() + ", step " + (step + 1) + ": " + what
                                 + "; stopping with the last checkpoint intact in " + settings.outputDir()
                                 + " (set nonFiniteLoss SKIP_STEP, \"non_finite_loss\": \"skip_step\", to skip such steps)");
                     }
                     logger.warn("Stage {} step {}: {}; step skipped", stage.name(), step + 1, what);
+                    scaler.overflow();
                     skipped = true;
                 } else {
-                    double scale = stage.clipNorm() > 0 && gradNorm > stage.clipNorm() ? stage.clipNorm() / gradNorm : 1.0;
-                    optimizer.step(trainable, decayed, lr, stage.weightDecay(), stage.beta1(), stage.beta2(),
-                            stage.epsilon(), scale);
+                    double clip = stage.clipNorm() > 0 && gradNorm > stage.clipNorm() ? stage.clipNorm() / gradNorm : 1.0;
+                    optimizer.step(trainable, gradients, decayed, lr, stage.weightDecay(), stage.beta1(),
+                            stage.beta2(), stage.epsilon(), clip);
+                    parallel.broadcast();
+                    scaler.stepTaken();
                 }
-                zeroGradients();
+                parallel.zeroGradients();
                 return new TrainingListener.StepMetrics(stage.name(), step + 1, steps, loss, lr, gradNorm,
                         stepTokens, stepTargets, System.nanoTime() - begin, skipped);
             }
         }
 
-        private double globalGradNorm() {
-            return Gradients.globalNorm(trainable.values());
-        }
-
-        private void zeroGradients() {
-            Gradients.zero(trainable.values());
-        }
-
         private double evaluate(long step) {
-            double nll = 0;
-            long targets = 0;
-            Packer evalPacker = new Packer(stage.packLength());
-            Iterator<TrainingSample> it = stage.heldOut().iterator();
-            List<List<TokenSequence>> rows = new ArrayList<>();
-            int rowCount = 0;
-            while (it.hasNext() && rowCount < MAX_EVAL_ROWS) {
-                TokenSequence seq = encode(it.next());
-                if (seq == null) {
-                    continue;
-                }
-                List<TokenSequence> full = evalPacker.push(seq);
-                if (full != null) {
-                    rows.add(full);
-                    rowCount++;
-                }
-                if (rows.size() == stage.microBatchSize()) {
-                    double[] r = evalRows(rows);
-                    nll += r[0];
-                    targets += (long) r[1];
-                    rows.clear();
-                }
-            }
-            if (evalPacker.hasRow()) {
-                rows.add(evalPacker.takeRow());
-            }
-            if (!rows.isEmpty()) {
-                double[] r = evalRows(rows);
-                nll += r[0];
-                targets += (long) r[1];
-            }
-            double loss = targets == 0 ? Double.NaN : nll / targets;
-            TrainingListener.Evaluation e = new TrainingListener.Evaluation(stage.name(), step, loss, targets);
+            HeldOutLoss.Result r = new HeldOutLoss(model, stage.lossRule(), stage.template(), stage.packLength(),
+                    stage.microBatchSize()).compute(stage.heldOut(), MAX_EVAL_ROWS);
+            TrainingListener.Evaluation e = new TrainingListener.Evaluation(stage.name(), step, r.loss(),
+                    r.targetTokens());
             listeners.forEach(l -> l.onEvaluation(e));
-            return loss;
-        }
-
-        private double[] evalRows(List<List<TokenSequence>> rows) {
-            PackedBatch b = Packer.batch(rows, stage.packLength());
-            if (b.targetTokens() == 0) {
-                return new double[] {0, 0};
-            }
-            try (NDScope scope = new NDScope(); NDManager manager = model.weights().manager().newSubManager()) {
-                scope.suppressNotUsedWarning();
-                double[] out = new double[2];
-                Engines.withoutGradient(() -> {
-                    out[0] = CausalLmLoss.sum(model.transformer(), b, manager).getFloat();
-                    out[1] = b.targetTokens();
-                });
-                return out;
-            }
+            return r.loss();
         }
 
         /** The next micro-batch: {@code rows} packed rows of fresh samples. */

@@ -13,26 +13,26 @@ final class Gradients {
     }
 
     /**
-     * @param params trainable parameters, each with a gradient
-     * @return the global L2 norm of all their gradients (NaN or infinite if any gradient is)
+     * @param gradients gradients
+     * @return their global L2 norm (NaN or infinite if any gradient holds NaN or infinity)
      */
-    static double globalNorm(Collection<NDArray> params) {
+    static double globalNorm(Collection<NDArray> gradients) {
         double sum = 0;
-        for (NDArray p : params) {
+        for (NDArray g : gradients) {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                sum += p.getGradient().toType(DataType.FLOAT32, false).square().sum().getFloat();
+                sum += g.toType(DataType.FLOAT32, false).square().sum().getFloat();
             }
         }
         return Math.sqrt(sum);
     }
 
     /**
-     * @param params trainable parameters by name
+     * @param gradients gradients by parameter name
      * @return the name of the first parameter whose gradient holds NaN or infinity, or "none"
      */
-    static String firstNonFinite(java.util.Map<String, NDArray> params) {
-        for (java.util.Map.Entry<String, NDArray> e : params.entrySet()) {
+    static String firstNonFinite(java.util.Map<String, NDArray> gradients) {
+        for (java.util.Map.Entry<String, NDArray> e : gradients.entrySet()) {
             if (!Double.isFinite(globalNorm(java.util.List.of(e.getValue())))) {
                 return e.getKey();
             }

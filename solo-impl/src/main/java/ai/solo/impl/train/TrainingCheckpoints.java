@@ -55,9 +55,11 @@ final class TrainingCheckpoints {
      * @param drawn samples drawn from the stage's mixture
      * @param pending whether the last drawn sample waits for the next row
      * @param stageComplete whether the stage has finished
+     * @param lossScale mixed precision's loss scale (1 without)
+     * @param lossScaleGoodSteps overflow-free steps since the loss scale last changed
      */
     record Position(int stageIndex, String stage, long step, long adamSteps, long drawn, boolean pending,
-            boolean stageComplete) {
+            boolean stageComplete, double lossScale, int lossScaleGoodSteps) {
     }
 
     private final Path root;
@@ -96,6 +98,8 @@ final class TrainingCheckpoints {
             json.put("drawn", position.drawn());
             json.put("pending", position.pending());
             json.put("stage_complete", position.stageComplete());
+            json.put("loss_scale", position.lossScale());
+            json.put("loss_scale_good_steps", position.lossScaleGoodSteps());
             AtomicFiles.write(state.resolve("state.json"), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, json));
             // the old folder of that name is moved aside, not deleted, until the new one is in place
             Path old = null;
@@ -147,7 +151,8 @@ final class TrainingCheckpoints {
             var n = JSON.readTree(file.toFile());
             return new Position(n.get("stage_index").asInt(), n.get("stage").asText(), n.get("step").asLong(),
                     n.get("adam_steps").asLong(), n.get("drawn").asLong(), n.get("pending").asBoolean(),
-                    n.get("stage_complete").asBoolean());
+                    n.get("stage_complete").asBoolean(), n.path("loss_scale").asDouble(1.0),
+                    n.path("loss_scale_good_steps").asInt(0));
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException(file + ": unreadable trainer state: " + e.getMessage(), e);
         }

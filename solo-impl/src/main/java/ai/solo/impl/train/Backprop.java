@@ -1,0 +1,101 @@
+package ai.solo.impl.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.solo.impl.engine.Autograd;
+import ai.solo.impl.engine.Engines;
+import ai.solo.impl.model.SoloTransformer;
+
+/**
+ * Forward and backward pass of one micro-batch, accumulating gradients into the trainable
+ * parameters. Two ways: {@link #FULL} keeps every activation for the backward pass;
+ * {@link #CHECKPOINTED} keeps only each decoder layer's input and runs the layer again, this
+ * time recorded, when the backward pass reaches it (activation checkpointing), which trades
+ * about one more forward pass for the activations of all but one layer.
+ */
+enum Backprop {
+    /** Everything recorded in one forward pass, one backward pass. */
+    FULL {
+        @Override
+        double run(SoloTransformer transformer, PackedBatch batch, float gradScale, NDManager manager) {
+            NDArray nll = Autograd.recording(() -> CausalLmLoss.sum(transformer, batch, manager));
+            Autograd.backward(Autograd.recording(() -> nll.mul(gradScale)));
+            return nll.getFloat();
+        }
+    },
+    /** Layer inputs kept, each layer recomputed in the backward pass. */
+    CHECKPOINTED {
+        @Override
+        double run(SoloTransformer transformer, PackedBatch batch, float gradScale, NDManager manager) {
+            SoloTransformer.Pass pass = transformer.begin(batch.batch(), manager);
+            int layers = pass.layerCount();
+            NDArray[] inputs = new NDArray[layers + 1];
+            // forward without recording: nothing but the layer inputs survives
+            Engines.withoutGradient(() -> {
+                NDArray x = pass.embed();
+                for (int i = 0; i < layers; i++) {
+                    inputs[i] = x;
+                    x = pass.layer(i, x);
+                }
+                inputs[layers] = x;
+            });
+            // the loss on the last hidden states gives the gradient flowing into the last layer
+            double[] nll = new double[1];
+            NDArray grad = within(() -> {
+                NDArray hidden = leaf(inputs[layers]);
+                NDArray loss = Autograd.recording(() -> CausalLmLoss.fromHidden(transformer, hidden, batch, manager));
+                nll[0] = loss.getFloat();
+                Autograd.backward(Autograd.recording(() -> loss.mul(gradScale)));
+                return hidden.getGradient();
+            });
+            for (int i = layers - 1; i >= 0; i--) {
+                int index = i;
+                NDArray outputGrad = grad;
+                grad = within(() -> {
+                    NDArray x = leaf(inputs[index]);
+                    Autograd.backward(Autograd.recording(() -> pass.layer(index, x)), outputGrad);
+                    return x.getGradient();
+                });
+                outputGrad.close();
+                inputs[index + 1].close();
+            }
+            NDArray embeddingGrad = grad;
+            within(() -> {
+                Autograd.backward(Autograd.recording(pass::embed), embeddingGrad);
+                return null;
+            });
+            embeddingGrad.close();
+            inputs[0].close();
+            return nll[0];
+        }
+    };
+
+    /**
+     * @param transformer the network, whose trainable parameters require gradients
+     * @param batch packed rows with labels
+     * @param gradScale factor on the summed loss before backward (1 / targets of the step, times
+     *     any loss scale)
+     * @param manager scope of the pass; the caller closes it
+     * @return the summed negative log-likelihood of the batch's targets (unscaled)
+     */
+    abstract double run(SoloTransformer transformer, PackedBatch batch, float gradScale, NDManager manager);
+
+    /** A recorded computation's graph and temporaries die with its scope; only its result is kept. */
+    private static NDArray within(java.util.function.Supplier<NDArray> work) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray kept = work.get();
+            if (kept != null) {
+                NDScope.unregister(kept);
+            }
+            return kept;
+        }
+    }
+
+    /** @return an array computed without recording, made a leaf whose gradient the backward pass fills */
+    private static NDArray leaf(NDArray detached) {
+        detached.setRequiresGradient(true);
+        return detached;
+    }
+}
