@@ -108,6 +108,25 @@ class SoloTrainCliTest {
     }
 
     @Test
+    void computeOptionsReachTheTrainer() throws IOException {
+        Path model = modelFolder();
+        write("corpus.txt", "the red square\nthe blue circle\nthree green stars\n");
+        Path recipe = write("recipe.json", """
+                {"name": "r", "stages": [{"name": "lm", "steps": 2, "pack_length": 32, "learning_rate": 0.001,
+                  "sources": [{"format": "text", "path": "corpus.txt"}]}]}
+                """);
+
+        int code = solo("train", "--recipe", recipe.toString(), "--model", model.toString(), "--out", out(),
+                "--devices", "cpu,cpu", "--activation-checkpointing", "--attention-block", "16");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(dir.resolve("run/lm/model.safetensors")).exists();
+
+        assertThat(solo("train", "--recipe", recipe.toString(), "--model", model.toString(), "--out", out(),
+                "--devices", "cpu,gpu:9")).isEqualTo(1);
+        assertThat(err.toString()).contains("gpu:9");
+    }
+
+    @Test
     void neitherRecipeNorDataIsAUsageError() {
         int code = solo("train", "--model", dir.toString(), "--out", out());
 

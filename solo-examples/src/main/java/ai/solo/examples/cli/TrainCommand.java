@@ -126,6 +126,22 @@ final class TrainCommand implements Callable<Integer> {
             description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--devices", split = ",", paramLabel = "DEVICE",
+            description = "Data-parallel training over these devices, e.g. gpu:0,gpu:1 (default: --device only).")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "--mixed-precision",
+            description = "float16 forward and backward with float32 master weights and dynamic loss scaling (GPUs).")
+    boolean mixedPrecision;
+
+    @Option(names = "--activation-checkpointing",
+            description = "Keep only each layer's input and recompute the layer in the backward pass: less memory, more time.")
+    boolean activationCheckpointing;
+
+    @Option(names = "--attention-block", paramLabel = "N",
+            description = "Queries per attention block (default: " + ModelOptions.DEFAULT_ATTENTION_BLOCK + ").")
+    Integer attentionBlock;
+
     @Spec
     CommandSpec spec;
 
@@ -237,12 +253,14 @@ final class TrainCommand implements Callable<Integer> {
      * @return what the run did
      */
     private TrainingSummary train(Recipe r, PrintStream progress) {
-        ModelOptions options = new ModelOptions(device, Precision.FLOAT32);
+        ModelOptions options = new ModelOptions(device, Precision.FLOAT32,
+                attentionBlock != null ? attentionBlock : ModelOptions.DEFAULT_ATTENTION_BLOCK);
         try (SoloModel m = model != null ? SoloModel.load(model, options)
                 : SoloModel.create(SoloConfig.read(config), seed, options)) {
             SoloTokenizer attached = attachTokenizer(m);
             try (Trainer trainer = Trainer.builder(m, r).outputDir(out).checkpointEvery(checkpointEvery)
-                    .resume(resume).seed(seed).progress(progress).build()) {
+                    .resume(resume).seed(seed).progress(progress).devices(devices.toArray(String[]::new))
+                    .mixedPrecision(mixedPrecision).activationCheckpointing(activationCheckpointing).build()) {
                 return trainer.run();
             } finally {
                 if (attached != null) {
