@@ -1,5 +1,6 @@
 package ai.solo.examples.snippets;
 
+import ai.solo.ModelOptions;
 import ai.solo.SaveOptions;
 import ai.solo.SoloConfig;
 import ai.solo.SoloModel;
@@ -115,6 +116,26 @@ final class UsingTheSdk {
             }
         }
         // end::staged-recipe[]
+    }
+
+    /** Trains on several GPUs in float16 with activation checkpointing and long packed rows. */
+    static void trainAtScale() {
+        // tag::train-at-scale[]
+        ModelOptions options = ModelOptions.defaults().withDevice("gpu:0");   // float32 master weights
+        try (SoloModel model = SoloModel.load(Path.of("my-solo"), options);
+                SampleSource data = SampleSources.read(DataFormat.LLAVA, Path.of("train.json"), Path.of("images"))) {
+            Stage sft = Stage.builder("sft").source(data, 1.0).lossRule(LossRule.ANSWERS_ONLY)
+                    .steps(2_000).packLength(32_768).batch(8, 1)                 // 8 rows of 32k tokens a step
+                    .learningRate(1e-5, 0, 50).build();
+            try (Trainer trainer = Trainer.builder(model, Recipe.of(sft)).outputDir(Path.of("runs/big"))
+                    .devices("gpu:0", "gpu:1", "gpu:2", "gpu:3")                 // data parallel: 2 rows per GPU
+                    .mixedPrecision(true)                                        // float16 compute, loss scaling
+                    .activationCheckpointing(true)                               // keep layer inputs only
+                    .checkpointEvery(200).resume(true).build()) {
+                trainer.run();
+            }
+        }
+        // end::train-at-scale[]
     }
 
     /**

@@ -24,7 +24,7 @@ class ReadmeSnippetsTest {
     private static final Pattern TAG = Pattern.compile("^\\s*// (tag|end)::([a-z0-9-]+)\\[\\]\\s*$");
     /** The snippets the "Using the SDK" section is built from. */
     private static final List<String> EXPECTED = List.of("load-and-generate", "stream", "fine-tune", "staged-recipe",
-            "evaluate", "save");
+            "train-at-scale", "evaluate", "save");
 
     @Test
     void everyTaggedSnippetIsInTheReadmeVerbatim() throws IOException {
