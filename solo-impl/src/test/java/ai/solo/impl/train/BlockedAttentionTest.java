@@ -29,6 +29,28 @@ class BlockedAttentionTest {
         compare(GradientProbe.config().slidingWindow(9).build());
     }
 
+    @Test
+    void blocksMatchTheWholeRowForLeftPaddedPromptsWithoutSegments() {
+        SoloConfig config = GradientProbe.config().build();
+        int t = 70;
+        int[] ids = new int[2 * t];
+        int[] mask = new int[2 * t];
+        int[] patchIndex = new int[2 * t];
+        java.util.Arrays.fill(patchIndex, -1);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        for (int i = 0; i < 2 * t; i++) {
+            ids[i] = r.nextInt(280);
+            mask[i] = i < t || i - t >= 23 ? 1 : 0; // the second prompt is left-padded by 23
+        }
+        ai.solo.ModelBatch batch = new ai.solo.ModelBatch(2, t, ids, patchIndex, new float[0], 0, mask, null);
+        try (DjlSoloModel model = GradientProbe.model(config, 6, ModelOptions.defaults());
+                NDManager manager = model.weights().manager().newSubManager()) {
+            float[] whole = new SoloTransformer(config, model.weights(), 4096).forward(batch, manager).toFloatArray();
+            float[] blocked = new SoloTransformer(config, model.weights(), 16).forward(batch, manager).toFloatArray();
+            assertThat(maxAbsDiff(blocked, whole, mask, config.vocabSize())).isLessThan(1e-5);
+        }
+    }
+
     private static void compare(SoloConfig config) {
         try (DjlSoloModel model = GradientProbe.model(config, 5, ModelOptions.defaults())) {
             PackedBatch batch = GradientProbe.packedRows(21, 90);
