@@ -56,7 +56,8 @@ public interface TrainingListener {
      * @param tokens tokens processed in the step (padding excluded)
      * @param targetTokens tokens that carried loss
      * @param stepNanos wall time of the step
-     * @param skipped whether the update was skipped (non-finite loss under SKIP_STEP)
+     * @param skipped whether the update was skipped (non-finite loss under SKIP_STEP, or float16
+     *     gradients that overflowed the loss scale under mixed precision)
      */
     record StepMetrics(String stage, long step, long steps, double loss, double learningRate, double gradNorm,
             long tokens, long targetTokens, long stepNanos, boolean skipped) {

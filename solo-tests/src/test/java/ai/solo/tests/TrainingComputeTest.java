@@ -83,6 +83,19 @@ class TrainingComputeTest {
     }
 
     @Test
+    void allTogetherTwoFloat16ReplicasWithCheckpointingTrackFloat32() {
+        int steps = 4;
+        ColourTask.Losses all = train(out, steps, b -> b.devices("cpu", "cpu").mixedPrecision(true)
+                .activationCheckpointing(true));
+
+        assertThat(all.skipped).containsOnly(false);
+        for (int i = 0; i < steps; i++) {
+            assertThat(Math.abs(all.values.get(i) - plain.values.get(i)) / plain.values.get(i))
+                    .as("step %d: %s vs float32 %s", i + 1, all.values.get(i), plain.values.get(i)).isLessThan(0.05);
+        }
+    }
+
+    @Test
     void overflowingLossScaleSkipsStepsThenTrains() {
         // 2^24 times this loss's gradients overflows float16 (max 65504): halving must bring it down
         int steps = 12;
