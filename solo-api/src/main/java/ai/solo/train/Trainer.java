@@ -24,9 +24,9 @@ import java.util.List;
  *
  * <p>Output folder: {@code checkpoint-<stage>-<step>/} every {@link Builder#checkpointEvery}
  * steps and {@code <stage>/} after each stage, each a Hugging Face checkpoint plus
- * {@code trainer_state/} (optimizer moments, schedule and data position, RNG state), written to
- * a temporary folder and renamed, so a process killed at any moment leaves the previous
- * checkpoint intact; {@code metrics.jsonl} and {@code loss.png}. {@link Builder#resume} continues
+ * {@code trainer_state/} (optimizer moments, step, data position and loss scale; the data order
+ * is rebuilt from the seed), written to a temporary folder and renamed, so a process killed at
+ * any moment leaves the previous checkpoint intact; {@code metrics.jsonl} and {@code loss.png}. {@link Builder#resume} continues
  * from the newest checkpoint with the same loss trajectory as an uninterrupted run.
  *
  * <p>The model is trained in place. A trainer owns optimizer state in native memory: close it.
