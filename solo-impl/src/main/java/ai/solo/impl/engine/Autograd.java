@@ -1,6 +1,7 @@
 package ai.solo.impl.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.function.Supplier;
@@ -30,6 +31,23 @@ public final class Autograd {
             return work.get();
         } finally {
             JniUtils.setGradMode(previous);
+        }
+    }
+
+    /**
+     * {@code x * factor}, safe to back-propagate through at any later time. DJL's
+     * {@code mul(Number)} wraps the factor around a Java buffer (PyTorch's {@code from_blob})
+     * and closes it right after the op, but autograd keeps the factor for the backward pass:
+     * once the garbage collector frees that buffer, the backward pass reads freed memory (NaN
+     * gradients or a crash, seen on long runs). Here the factor is a tensor PyTorch owns.
+     *
+     * @param x activations, recorded or not
+     * @param factor the scalar
+     * @return the product, in {@code x}'s type and on its device
+     */
+    public static NDArray mul(NDArray x, float factor) {
+        try (NDArray f = x.getManager().full(new Shape(), factor, x.getDataType())) {
+            return x.mul(f);
         }
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.solo.SoloConfig;
+import ai.solo.impl.engine.Autograd;
 import java.util.List;
 
 /**
@@ -116,7 +117,8 @@ final class DecoderLayer {
                 .reshape(b, kvHeads, group * t, headDim);
         long keyCount = keys.getShape().get(2);
         NDArray scores = Ops.cast(qg.matMul(keys.transpose(0, 1, 3, 2)), DataType.FLOAT32)
-                .reshape(b, kvHeads, group, t, keyCount).mul(scale).add(mask);
+                .reshape(b, kvHeads, group, t, keyCount);
+        scores = Autograd.mul(scores, scale).add(mask);
         NDArray probs = Ops.cast(scores.softmax(-1), q.getDataType());
         return probs.reshape(b, kvHeads, group * t, keyCount).matMul(values) // [B, kv, group * T, d]
                 .reshape(b, kvHeads, group, t, headDim)

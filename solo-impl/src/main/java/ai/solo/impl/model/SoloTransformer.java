@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.solo.InvalidInputException;
 import ai.solo.ModelBatch;
 import ai.solo.SoloConfig;
+import ai.solo.impl.engine.Scopes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -122,7 +123,7 @@ public final class SoloTransformer {
 
         /** @return the embedded inputs {@code [B, T, hidden]}, the first layer's input */
         public NDArray embed() {
-            return embedding.forward(in.ids(), in.patchRows(), in.patches());
+            return Scopes.keepOnly(() -> embedding.forward(in.ids(), in.patchRows(), in.patches()));
         }
 
         /**
@@ -131,7 +132,7 @@ public final class SoloTransformer {
          * @return its output {@code [B, T, hidden]}, attached to {@code x}'s manager
          */
         public NDArray layer(int index, NDArray x) {
-            return layers.get(index).forward(x, context);
+            return Scopes.keepOnly(() -> layers.get(index).forward(x, context));
         }
 
         /** @return decoder layers in the model */
@@ -221,9 +222,12 @@ public final class SoloTransformer {
     private NDArray layers(Inputs in, List<AttentionBlock> blocks, KvCache cache, int start, boolean attendToCache) {
         NDArray[] cosSin = rope.tables(in.positions(), embedding.dataType());
         AttentionContext context = new AttentionContext(cosSin[0], cosSin[1], blocks, cache, start, attendToCache);
-        NDArray x = embedding.forward(in.ids(), in.patchRows(), in.patches());
+        NDArray x = Scopes.keepOnly(() -> embedding.forward(in.ids(), in.patchRows(), in.patches()));
         for (DecoderLayer layer : layers) {
-            x = layer.forward(x, context);
+            NDArray input = x;
+            // each layer's temporaries are freed as soon as it is done (autograd keeps what it needs)
+            x = Scopes.keepOnly(() -> layer.forward(input, context));
+            input.close();
         }
         return x;
     }

@@ -2,9 +2,9 @@ package ai.solo.impl.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.solo.impl.engine.Autograd;
 import ai.solo.impl.engine.Engines;
+import ai.solo.impl.engine.Scopes;
 import ai.solo.impl.model.SoloTransformer;
 
 /**
@@ -20,7 +20,7 @@ enum Backprop {
         @Override
         double run(SoloTransformer transformer, PackedBatch batch, float gradScale, NDManager manager) {
             NDArray nll = Autograd.recording(() -> CausalLmLoss.sum(transformer, batch, manager));
-            Autograd.backward(Autograd.recording(() -> nll.mul(gradScale)));
+            Autograd.backward(Autograd.recording(() -> Autograd.mul(nll, gradScale)));
             return nll.getFloat();
         }
     },
@@ -42,17 +42,17 @@ enum Backprop {
             });
             // the loss on the last hidden states gives the gradient flowing into the last layer
             double[] nll = new double[1];
-            NDArray grad = within(() -> {
+            NDArray grad = Scopes.keepOnly(() -> {
                 NDArray hidden = leaf(inputs[layers]);
                 NDArray loss = Autograd.recording(() -> CausalLmLoss.fromHidden(transformer, hidden, batch, manager));
                 nll[0] = loss.getFloat();
-                Autograd.backward(Autograd.recording(() -> loss.mul(gradScale)));
+                Autograd.backward(Autograd.recording(() -> Autograd.mul(loss, gradScale)));
                 return hidden.getGradient();
             });
             for (int i = layers - 1; i >= 0; i--) {
                 int index = i;
                 NDArray outputGrad = grad;
-                grad = within(() -> {
+                grad = Scopes.keepOnly(() -> {
                     NDArray x = leaf(inputs[index]);
                     Autograd.backward(Autograd.recording(() -> pass.layer(index, x)), outputGrad);
                     return x.getGradient();
@@ -61,7 +61,7 @@ enum Backprop {
                 inputs[index + 1].close();
             }
             NDArray embeddingGrad = grad;
-            within(() -> {
+            Scopes.keepOnly(() -> {
                 Autograd.backward(Autograd.recording(pass::embed), embeddingGrad);
                 return null;
             });
@@ -80,18 +80,6 @@ enum Backprop {
      * @return the summed negative log-likelihood of the batch's targets (unscaled)
      */
     abstract double run(SoloTransformer transformer, PackedBatch batch, float gradScale, NDManager manager);
-
-    /** A recorded computation's graph and temporaries die with its scope; only its result is kept. */
-    private static NDArray within(java.util.function.Supplier<NDArray> work) {
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray kept = work.get();
-            if (kept != null) {
-                NDScope.unregister(kept);
-            }
-            return kept;
-        }
-    }
 
     /** @return an array computed without recording, made a leaf whose gradient the backward pass fills */
     private static NDArray leaf(NDArray detached) {

@@ -96,7 +96,7 @@ final class Replica implements AutoCloseable {
             NDArray touch = Autograd.recording(() -> {
                 NDArray sum = null;
                 for (NDArray p : trainable.values()) {
-                    NDArray zero = p.sum().mul(0f);
+                    NDArray zero = Autograd.mul(p.sum(), 0f);
                     sum = sum == null ? zero : sum.add(zero);
                 }
                 return sum;
