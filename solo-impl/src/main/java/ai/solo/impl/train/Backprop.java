@@ -19,9 +19,12 @@ enum Backprop {
     FULL {
         @Override
         double run(SoloTransformer transformer, PackedBatch batch, float gradScale, NDManager manager) {
-            NDArray nll = Autograd.recording(() -> CausalLmLoss.sum(transformer, batch, manager));
-            Autograd.backward(Autograd.recording(() -> Autograd.mul(nll, gradScale)));
-            return nll.getFloat();
+            NDArray hidden = Autograd.recording(() -> transformer.hidden(batch.batch(), manager));
+            // the head's backward runs chunk by chunk into a detached copy, then the layers' at once
+            NDArray detached = leaf(hidden.stopGradient());
+            double nll = CausalLmLoss.backwardInChunks(transformer, detached, batch, gradScale, LOSS_CHUNK, manager);
+            Autograd.backward(hidden, detached.getGradient());
+            return nll;
         }
     },
     /** Layer inputs kept, each layer recomputed in the backward pass. */
@@ -41,14 +44,9 @@ enum Backprop {
                 inputs[layers] = x;
             });
             // the loss on the last hidden states gives the gradient flowing into the last layer
-            double[] nll = new double[1];
-            NDArray grad = Scopes.keepOnly(() -> {
-                NDArray hidden = leaf(inputs[layers]);
-                NDArray loss = Autograd.recording(() -> CausalLmLoss.fromHidden(transformer, hidden, batch, manager));
-                nll[0] = loss.getFloat();
-                Autograd.backward(Autograd.recording(() -> Autograd.mul(loss, gradScale)));
-                return hidden.getGradient();
-            });
+            NDArray hidden = leaf(inputs[layers]);
+            double nll = CausalLmLoss.backwardInChunks(transformer, hidden, batch, gradScale, LOSS_CHUNK, manager);
+            NDArray grad = Scopes.keepOnly(hidden::getGradient);
             for (int i = layers - 1; i >= 0; i--) {
                 int index = i;
                 NDArray outputGrad = grad;
@@ -67,9 +65,12 @@ enum Backprop {
             });
             embeddingGrad.close();
             inputs[0].close();
-            return nll[0];
+            return nll;
         }
     };
+
+    /** Target positions whose logits exist at once (see {@link CausalLmLoss#backwardInChunks}). */
+    static final int LOSS_CHUNK = 1024;
 
     /**
      * @param transformer the network, whose trainable parameters require gradients

@@ -54,6 +54,46 @@ class BackpropTest {
         assertThat(GradientProbe.maxRelativeDifference(checkpointed.gradients, full.gradients)).isLessThan(1e-5);
     }
 
+    @Test
+    void lossInChunksGivesTheLossAndGradientsOfTheWholeBatch() {
+        PackedBatch batch = GradientProbe.packedRows(10, 60);
+        // reference: the whole batch's head and loss in one recorded graph
+        double whole;
+        try (NDScope scope = new NDScope(); ai.djl.ndarray.NDManager m = model.weights().manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            NDArray nll = ai.solo.impl.engine.Autograd.recording(() -> CausalLmLoss.sum(model.transformer(), batch, m));
+            ai.solo.impl.engine.Autograd.backward(nll);
+            whole = nll.getFloat();
+        }
+        Run reference = new Run(whole, collect());
+        double chunked;
+        try (NDScope scope = new NDScope(); ai.djl.ndarray.NDManager m = model.weights().manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            NDArray hidden = ai.solo.impl.engine.Autograd.recording(() -> model.transformer().hidden(batch.batch(), m));
+            NDArray leaf = hidden.stopGradient();
+            leaf.setRequiresGradient(true);
+            chunked = CausalLmLoss.backwardInChunks(model.transformer(), leaf, batch, 1f, 7, m);
+            ai.solo.impl.engine.Autograd.backward(hidden, leaf.getGradient());
+        }
+        Run inChunks = new Run(chunked, collect());
+
+        assertThat(batch.targetTokens()).as("several chunks of 7").isGreaterThan(21);
+        assertThat(inChunks.loss).isCloseTo(reference.loss, org.assertj.core.data.Offset.offset(1e-5 * reference.loss));
+        assertThat(GradientProbe.maxRelativeDifference(inChunks.gradients, reference.gradients)).isLessThan(1e-5);
+    }
+
+    private static Map<String, float[]> collect() {
+        Map<String, float[]> grads;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            Map<String, NDArray> live = new java.util.LinkedHashMap<>();
+            replica.trainable().forEach((k, p) -> live.put(k, p.getGradient()));
+            grads = GradientProbe.gradients(live);
+        }
+        Gradients.zero(replica.parameters());
+        return grads;
+    }
+
     private record Run(double loss, Map<String, float[]> gradients) {
     }
 
@@ -66,15 +106,7 @@ class BackpropTest {
         for (PackedBatch b : batches) {
             loss += replica.run(b, 0.01f, backprop);
         }
-        Map<String, float[]> grads;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            java.util.Map<String, NDArray> live = new java.util.LinkedHashMap<>();
-            replica.trainable().forEach((k, p) -> live.put(k, p.getGradient()));
-            grads = GradientProbe.gradients(live);
-        }
-        Gradients.zero(replica.parameters());
-        return new Run(loss, grads);
+        return new Run(loss, collect());
     }
 
     private static double maxAbs(float[] values) {
