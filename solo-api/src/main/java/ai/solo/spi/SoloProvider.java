@@ -3,6 +3,11 @@ package ai.solo.spi;
 import ai.solo.ModelOptions;
 import ai.solo.SoloConfig;
 import ai.solo.SoloModel;
+import ai.solo.eval.Benchmark;
+import ai.solo.eval.Evaluator;
+import ai.solo.eval.ScalingLaw;
+import ai.solo.eval.ScalingPoint;
+import ai.solo.eval.TrainingCurve;
 import ai.solo.generate.GenerationConfig;
 import ai.solo.generate.Generator;
 import ai.solo.image.ImagePatcher;
@@ -14,6 +19,7 @@ import ai.solo.train.Trainer;
 import ai.solo.io.Tensor;
 import ai.solo.text.SoloTokenizer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -112,4 +118,31 @@ public interface SoloProvider {
      * @return the recipe
      */
     Recipe readRecipe(Path file);
+
+    /**
+     * @param settings validated evaluator settings
+     * @return an evaluator for the model
+     */
+    Evaluator evaluator(Evaluator.Settings settings);
+
+    /**
+     * @param file a benchmark JSONL file
+     * @param imageRoot folder image paths are relative to, or null for the file's folder
+     * @return the benchmark
+     */
+    Benchmark readBenchmark(Path file, Path imageRoot);
+
+    /**
+     * @param metricsFile a trainer's {@code metrics.jsonl}
+     * @return the losses against training tokens
+     */
+    TrainingCurve readTrainingCurve(Path metricsFile);
+
+    /**
+     * @param png destination, replaced atomically
+     * @param law the fitted law
+     * @param points the points it was fitted to
+     * @param valueName what the points measure
+     */
+    void writeScalingPlot(Path png, ScalingLaw law, List<ScalingPoint> points, String valueName);
 }

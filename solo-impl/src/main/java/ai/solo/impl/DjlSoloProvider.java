@@ -3,6 +3,11 @@ package ai.solo.impl;
 import ai.solo.ModelOptions;
 import ai.solo.SoloConfig;
 import ai.solo.SoloModel;
+import ai.solo.eval.Benchmark;
+import ai.solo.eval.Evaluator;
+import ai.solo.eval.ScalingLaw;
+import ai.solo.eval.ScalingPoint;
+import ai.solo.eval.TrainingCurve;
 import ai.solo.generate.GenerationConfig;
 import ai.solo.generate.Generator;
 import ai.solo.image.ImagePatcher;
@@ -14,6 +19,10 @@ import ai.solo.train.SampleSource;
 import ai.solo.train.Trainer;
 import ai.solo.impl.config.ConfigCodec;
 import ai.solo.impl.config.GenerationConfigCodec;
+import ai.solo.impl.eval.BenchmarkReader;
+import ai.solo.impl.eval.DjlEvaluator;
+import ai.solo.impl.eval.MetricsLogReader;
+import ai.solo.impl.eval.ScalingPng;
 import ai.solo.impl.generate.DjlGenerator;
 import ai.solo.impl.image.DefaultImagePatcher;
 import ai.solo.impl.io.HeapTensors;
@@ -25,6 +34,7 @@ import ai.solo.impl.text.HfSoloTokenizer;
 import ai.solo.spi.SoloProvider;
 import ai.solo.text.SoloTokenizer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -104,5 +114,25 @@ public final class DjlSoloProvider implements SoloProvider {
     @Override
     public Recipe readRecipe(Path file) {
         return RecipeCodec.read(file);
+    }
+
+    @Override
+    public Evaluator evaluator(Evaluator.Settings settings) {
+        return new DjlEvaluator(settings);
+    }
+
+    @Override
+    public Benchmark readBenchmark(Path file, Path imageRoot) {
+        return BenchmarkReader.read(file, imageRoot);
+    }
+
+    @Override
+    public TrainingCurve readTrainingCurve(Path metricsFile) {
+        return MetricsLogReader.read(metricsFile);
+    }
+
+    @Override
+    public void writeScalingPlot(Path png, ScalingLaw law, List<ScalingPoint> points, String valueName) {
+        ScalingPng.write(png, law, points, valueName);
     }
 }

@@ -21,12 +21,15 @@ import picocli.CommandLine.Option;
  * solo chat --model DIR
  * solo train --recipe recipe.json --model DIR --out runs/x [--resume] [--checkpoint-every N]
  * solo train --data sft.json --format llava --image-root images --model DIR --out runs/sft
+ * solo evaluate --model DIR --data bench.jsonl [--out report.json]
+ * solo scaling --metrics runs/x/metrics.jsonl [--metric eval|train] [--png fit.png]
  * </pre>
  */
 @Command(name = "solo", mixinStandardHelpOptions = true, version = "solo 0.1.0",
         description = "Run and train SOLO, the single-transformer vision-language model, from the command line.",
         subcommands = {GenerateCommand.class, ChatCommand.class, TrainCommand.class, PatchifyCommand.class,
-            LogitsCommand.class, InfoCommand.class, DemoCommand.class, QuickstartCommand.class})
+            LogitsCommand.class, InfoCommand.class, DemoCommand.class, QuickstartCommand.class, EvaluateCommand.class,
+            ScalingCommand.class})
 public final class SoloCli implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
