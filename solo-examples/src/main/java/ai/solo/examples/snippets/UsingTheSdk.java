@@ -5,6 +5,13 @@ import ai.solo.SaveOptions;
 import ai.solo.SoloConfig;
 import ai.solo.SoloModel;
 import ai.solo.TensorType;
+import ai.solo.eval.Benchmark;
+import ai.solo.eval.EvaluationReport;
+import ai.solo.eval.Evaluator;
+import ai.solo.eval.ScalingLaw;
+import ai.solo.eval.ScalingMetric;
+import ai.solo.eval.ScalingPoint;
+import ai.solo.eval.TrainingCurve;
 import ai.solo.generate.Conversation;
 import ai.solo.generate.GenerationConfig;
 import ai.solo.generate.GenerationResult;
@@ -139,26 +146,21 @@ final class UsingTheSdk {
     }
 
     /**
-     * Measures exact-match accuracy on held-out questions.
+     * Scores a benchmark per category and fits the paper's scaling law to a training run.
      *
      * @param model the model to evaluate
      */
     static void evaluate(SoloModel model) {
         // tag::evaluate[]
-        Generator generator = Generator.create(model);
-        GenerationConfig greedy = GenerationConfig.builder().maxNewTokens(16).build();
-        int correct = 0;
-        int asked = 0;
-        try (SampleSource heldOut = SampleSources.read(DataFormat.LLAVA, Path.of("val.json"), Path.of("images"))) {
-            for (TrainingSample sample : heldOut) {
-                List<Conversation.Message> turns = sample.conversation().messages();
-                GenerationResult r = generator.generate(turns.get(0).content(), greedy);  // image + question
-                String expected = turns.get(1).text();                                   // the reference answer
-                correct += r.text().strip().equalsIgnoreCase(expected.strip()) ? 1 : 0;
-                asked++;
-            }
-        }
-        System.out.printf("exact match: %d of %d%n", correct, asked);
+        Evaluator evaluator = Evaluator.builder(model).maxNewTokens(16).build();
+        // JSONL lines: {"image": "...", "question": "...", "choices": [...], "answer": "B", "category": "..."}
+        EvaluationReport report = evaluator.evaluate(Benchmark.read(Path.of("bench.jsonl"), Path.of("images")));
+        System.out.println(report.table());    // per category: choice log-likelihood, letter match, EM, F1
+
+        TrainingCurve run = TrainingCurve.read(Path.of("runs/sft/metrics.jsonl"));
+        List<ScalingPoint> points = run.points(ScalingMetric.EVAL, 0);  // held-out loss by tokens seen
+        ScalingLaw law = ScalingLaw.fit(points);                        // L(D) = (Dc / D)^alpha
+        System.out.printf("alpha %.3f, Dc %.3g tokens, R^2 %.3f%n", law.alpha(), law.criticalTokens(), law.rSquared());
         // end::evaluate[]
     }
 
