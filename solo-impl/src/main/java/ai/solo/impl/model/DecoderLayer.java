@@ -3,7 +3,6 @@ package ai.solo.impl.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.solo.SoloConfig;
@@ -89,13 +88,32 @@ final class DecoderLayer {
         if (blocks.size() == 1 && blocks.get(0).coversAll(t, keys.getShape().get(2))) {
             return Ops.linear(attend(q, keys, values, blocks.get(0).mask()), wo);
         }
-        NDList outputs = new NDList(blocks.size());
-        for (AttentionBlock block : blocks) {
-            NDArray queries = q.get(new NDIndex(":, {}:{}", block.queryStart(), block.queryEnd()));
-            NDIndex keyRange = new NDIndex(":, :, {}:{}", block.keyStart(), block.keyEnd());
-            outputs.add(attend(queries, keys.get(keyRange), values.get(keyRange), block.mask()));
+        // one split per tensor, not a slice per block: a slice's backward is a zero-filled
+        // gradient of the whole tensor, so T / block slices would cost time quadratic in T
+        long[] cuts = new long[blocks.size() - 1];
+        for (int i = 1; i < blocks.size(); i++) {
+            cuts[i - 1] = blocks.get(i).queryStart();
         }
-        return Ops.linear(outputs.size() == 1 ? outputs.head() : NDArrays.concat(outputs, 1), wo);
+        NDList queryParts = q.split(cuts, 1);
+        NDList keyParts = keys.split(cuts, 2);
+        NDList valueParts = values.split(cuts, 2);
+        int size = blocks.get(0).queryEnd();
+        NDList outputs = new NDList(blocks.size());
+        for (int i = 0; i < blocks.size(); i++) {
+            AttentionBlock block = blocks.get(i);
+            int first = block.keyStart() / size; // key ranges start on a block boundary (QueryBlocks)
+            outputs.add(attend(queryParts.get(i), join(keyParts, first, i), join(valueParts, first, i),
+                    block.mask()));
+        }
+        return Ops.linear(NDArrays.concat(outputs, 1), wo);
+    }
+
+    /** @return parts {@code first..last} joined along the sequence axis */
+    private static NDArray join(NDList parts, int first, int last) {
+        if (first == last) {
+            return parts.get(first);
+        }
+        return NDArrays.concat(new NDList(parts.subList(first, last + 1)), 2);
     }
 
     /**

@@ -11,8 +11,10 @@ import java.util.OptionalInt;
  * its queries belongs to (packed rows attend block-diagonally), none beyond the sliding window.
  * Blocks share one key range across the rows of the batch, so each stays one batched matmul.
  *
- * <p>Scores then cost {@code B x heads x block x (block + example length)} per block: linear in
- * T for a fixed example length, where one full mask would be {@code T x T}.
+ * <p>Key ranges start on a block boundary (the extra keys are masked), so layers can split
+ * queries, keys and values once and join whole parts. Scores then cost at most
+ * {@code B x heads x block x (2 x block + example length)} per block: linear in T for a fixed
+ * example length, where one full mask would be {@code T x T}.
  */
 final class QueryBlocks {
     private QueryBlocks() {
@@ -45,7 +47,8 @@ final class QueryBlocks {
             if (window.isPresent()) {
                 ks = Math.max(ks, qs - window.getAsInt() + 1);
             }
-            ks = Math.max(0, ks);
+            // down to a block boundary, so the keys are whole parts of one split of the sequence
+            ks = Math.max(0, ks) / blockSize * blockSize;
             blocks.add(new AttentionBlock(qs, qe, ks, qe, AttentionMask.build(manager, qs, qe - qs,
                     slice(keyIndex, batch, length, ks, qe), batch, window,
                     segments == null ? null : slice(segments, batch, length, qs, qe),
