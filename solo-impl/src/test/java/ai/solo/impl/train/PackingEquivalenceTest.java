@@ -49,16 +49,7 @@ class PackingEquivalenceTest {
     }
 
     private static TokenSequence example(SplittableRandom r, int imageRows, int textTokens) {
-        SequenceBuilder b = SequenceBuilder.create(TOKENS, ImageClose.VISION_END).token(1, false);
-        if (imageRows > 0) {
-            PatchGrid grid = new PatchGrid(imageRows, 2, 4);
-            float[] v = new float[grid.count() * grid.patchDim()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) r.nextGaussian();
-            }
-            b.image(new ImagePatches(grid, 8, 4 * imageRows, v));
-        }
-        return b.tokens(r.ints(textTokens, 3, 280).toArray(), true).token(2, true).build();
+        return GradientProbe.example(r, imageRows, textTokens);
     }
 
     @Test
