@@ -128,7 +128,7 @@ public final class AttentionMemoryBenchmark {
             double kept = 4;
             for (Result plain : same) { // the largest length with both modes measured counts
                 Result blocked = results.get("blocked" + plain.tokens());
-                if (blocked != null) {
+                if (blocked != null && plain.tokens() > BLOCK) {
                     kept = (plain.gib() - blocked.gib()) / scoreExcessGib(plain.tokens());
                 }
             }
