@@ -102,16 +102,7 @@ class EvaluatorTest {
         Logits logits = model.logits(full);
         double sum = 0;
         for (int t = promptLength; t < ids.length - 1; t++) { // the answer's tokens, not the closing </s>
-            float[] row = logits.row(0, t - 1);
-            double max = Double.NEGATIVE_INFINITY;
-            for (float v : row) {
-                max = Math.max(max, v);
-            }
-            double z = 0;
-            for (float v : row) {
-                z += Math.exp(v - max);
-            }
-            sum += row[ids[t]] - max - Math.log(z);
+            sum += logProb(logits.row(0, t - 1), ids[t]);
         }
         return sum;
     }
@@ -251,16 +242,7 @@ class EvaluatorTest {
             double nll = 0;
             int[] ids = seq.inputIds();
             for (int t = 1; t < ids.length; t++) {
-                float[] row = logits.row(0, t - 1);
-                double max = Double.NEGATIVE_INFINITY;
-                for (float v : row) {
-                    max = Math.max(max, v);
-                }
-                double z = 0;
-                for (float v : row) {
-                    z += Math.exp(v - max);
-                }
-                nll -= row[ids[t]] - max - Math.log(z);
+                nll -= logProb(logits.row(0, t - 1), ids[t]);
             }
             assertThat(r.targetTokens()).isEqualTo(ids.length - 1);
             assertThat(r.rows()).isEqualTo(1);
@@ -299,5 +281,18 @@ class EvaluatorTest {
             assertThatThrownBy(() -> Evaluator.create(bare).evaluate(List.of(item)))
                     .hasMessageContaining("no tokenizer");
         }
+    }
+
+    /** @return log softmax(row)[id], computed independently of the implementation under test */
+    private static double logProb(float[] row, int id) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : row) {
+            max = Math.max(max, v);
+        }
+        double z = 0;
+        for (float v : row) {
+            z += Math.exp(v - max);
+        }
+        return row[id] - max - Math.log(z);
     }
 }

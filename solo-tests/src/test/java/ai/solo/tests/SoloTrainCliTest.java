@@ -50,6 +50,15 @@ class SoloTrainCliTest {
                 """);
     }
 
+    /** @return a one-stage recipe of {@code steps} steps over a three-line text corpus */
+    private Path textRecipe(int steps) throws IOException {
+        write("corpus.txt", "the red square\nthe blue circle\nthree green stars\n");
+        return write("recipe.json", """
+                {"name": "r", "stages": [{"name": "lm", "steps": %d, "pack_length": 32, "learning_rate": 0.001,
+                  "sources": [{"format": "text", "path": "corpus.txt"}]}]}
+                """.formatted(steps));
+    }
+
     private String out() {
         return dir.resolve("run").toString();
     }
@@ -70,11 +79,7 @@ class SoloTrainCliTest {
     @Test
     void recipeRunTrainsWritesCheckpointsAndResumes() throws IOException {
         Path model = modelFolder();
-        write("corpus.txt", "the red square\nthe blue circle\nthree green stars\n");
-        Path recipe = write("recipe.json", """
-                {"name": "r", "stages": [{"name": "lm", "steps": 4, "pack_length": 32, "learning_rate": 0.001,
-                  "sources": [{"format": "text", "path": "corpus.txt"}]}]}
-                """);
+        Path recipe = textRecipe(4);
 
         int code = solo("train", "--recipe", recipe.toString(), "--model", model.toString(), "--out", out(),
                 "--checkpoint-every", "2");
@@ -110,11 +115,7 @@ class SoloTrainCliTest {
     @Test
     void computeOptionsReachTheTrainer() throws IOException {
         Path model = modelFolder();
-        write("corpus.txt", "the red square\nthe blue circle\nthree green stars\n");
-        Path recipe = write("recipe.json", """
-                {"name": "r", "stages": [{"name": "lm", "steps": 2, "pack_length": 32, "learning_rate": 0.001,
-                  "sources": [{"format": "text", "path": "corpus.txt"}]}]}
-                """);
+        Path recipe = textRecipe(2);
 
         int code = solo("train", "--recipe", recipe.toString(), "--model", model.toString(), "--out", out(),
                 "--devices", "cpu,cpu", "--activation-checkpointing", "--attention-block", "16");

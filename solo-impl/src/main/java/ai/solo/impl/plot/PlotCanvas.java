@@ -109,27 +109,48 @@ public final class PlotCanvas {
      * @param yTitle title beside the y axis, drawn rotated
      */
     public void axes(Axis x, Axis y, String xTitle, String yTitle) {
+        grid(x, y);
+        frame(x, y, xTitle, yTitle);
+    }
+
+    /**
+     * Grid lines at the axes' ticks, for charts that draw series between grid and frame.
+     *
+     * @param x horizontal axis
+     * @param y vertical axis
+     */
+    public void grid(Axis x, Axis y) {
         g.setStroke(new BasicStroke(1f));
-        List<Double> xTicks = x.ticks();
-        List<Double> yTicks = y.ticks();
         g.setColor(GRID);
-        for (double t : xTicks) {
+        for (double t : x.ticks()) {
             g.draw(new Line2D.Double(px(x, t), top, px(x, t), bottom));
         }
-        for (double t : yTicks) {
+        for (double t : y.ticks()) {
             g.draw(new Line2D.Double(left, py(y, t), right, py(y, t)));
         }
+    }
+
+    /**
+     * The two axis lines, tick marks, tick labels and axis titles.
+     *
+     * @param x horizontal axis
+     * @param y vertical axis
+     * @param xTitle title under the x axis
+     * @param yTitle title beside the y axis, drawn rotated
+     */
+    public void frame(Axis x, Axis y, String xTitle, String yTitle) {
+        g.setStroke(new BasicStroke(1f));
         g.setColor(INK);
         g.draw(new Line2D.Double(left, bottom, right, bottom));
         g.draw(new Line2D.Double(left, top, left, bottom));
-        for (double t : yTicks) {
+        for (double t : y.ticks()) {
             double py = py(y, t);
             g.setColor(INK);
             g.draw(new Line2D.Double(left - 5, py, left, py));
             String label = y.label(t);
             text(label, LABEL, left - 8 - textWidth(label, LABEL), (float) py + 4);
         }
-        for (double t : xTicks) {
+        for (double t : x.ticks()) {
             double px = px(x, t);
             g.setColor(INK);
             g.draw(new Line2D.Double(px, bottom, px, bottom + 5));
@@ -142,6 +163,26 @@ public final class PlotCanvas {
         // rotated: x runs up the image, y to the right
         centred(yTitle, LABEL, -(top + bottom) / 2f, 20);
         g.setTransform(saved);
+    }
+
+    /** @return the plot area's left column */
+    public int left() {
+        return left;
+    }
+
+    /** @return the plot area's right column */
+    public int right() {
+        return right;
+    }
+
+    /** @return the plot area's top row */
+    public int top() {
+        return top;
+    }
+
+    /** @return the plot area's bottom row */
+    public int bottom() {
+        return bottom;
     }
 
     /**
@@ -280,7 +321,7 @@ public final class PlotCanvas {
      * @throws SoloException naming the file if it cannot be written
      */
     public void writePng(Path file) {
-        g.dispose();
+        BufferedImage done = finish();
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -290,10 +331,20 @@ public final class PlotCanvas {
             throw new SoloException("cannot create the folder of " + file + ": " + e, e);
         }
         AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(image, "png", out)) {
+            if (!ImageIO.write(done, "png", out)) {
                 throw new IOException("no PNG writer available");
             }
         });
+    }
+
+    /**
+     * Releases the graphics and returns the picture: the canvas cannot be drawn on afterwards.
+     *
+     * @return the chart
+     */
+    public BufferedImage finish() {
+        g.dispose();
+        return image;
     }
 
     /**

@@ -1,7 +1,7 @@
 package ai.solo.impl.train.listen;
 
 import ai.solo.SoloException;
-import ai.solo.impl.io.AtomicFiles;
+import ai.solo.impl.plot.PlotCanvas;
 import ai.solo.train.TrainingListener;
 import ai.solo.train.TrainingSummary;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,12 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.Shape;
 import java.awt.Stroke;
-import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
@@ -29,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,22 +49,10 @@ public final class LossCurvePng implements TrainingListener {
     private static final Logger logger = LoggerFactory.getLogger(LossCurvePng.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final int LEFT = 76;
-    private static final int RIGHT = WIDTH - 28;
-    private static final int TOP = 52;
-    private static final int BOTTOM = HEIGHT - 58;
-
-    private static final Color INK = new Color(0x33, 0x33, 0x33);
-    private static final Color MUTED = new Color(0x77, 0x77, 0x77);
-    private static final Color GRID = new Color(0xE8, 0xE8, 0xE8);
-    private static final Color RAW = new Color(0x9E, 0xC5, 0xEA);
-    private static final Color SMOOTH = new Color(0x1F, 0x5A, 0xA6);
-    private static final Color HELD_OUT = new Color(0xE8, 0x71, 0x1A);
+    private static final Color RAW = PlotCanvas.LIGHT;
+    private static final Color SMOOTH = PlotCanvas.PRIMARY;
+    private static final Color HELD_OUT = PlotCanvas.ACCENT;
     private static final Color BOUNDARY = new Color(0x99, 0x99, 0x99);
-
-    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 16);
-    private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-    private static final Font SMALL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
 
     /** A stage laid on the global step axis. */
     private record Span(String name, int index, long offset, long steps) {
@@ -86,7 +70,6 @@ public final class LossCurvePng implements TrainingListener {
     private final List<Point> losses = new ArrayList<>();
     private final List<Point> heldOut = new ArrayList<>();
     /** Cleared once drawing text fails (no fonts installed); the plot is then drawn without text. */
-    private boolean textWorks = true;
 
     /** @param file the PNG to write, e.g. {@code <outputDir>/loss.png}; its folders are created on write */
     public LossCurvePng(Path file) {
@@ -213,40 +196,16 @@ public final class LossCurvePng implements TrainingListener {
      * @throws SoloException naming the file if it cannot be written
      */
     public void write() {
-        BufferedImage image = render();
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-        } catch (IOException e) {
-            throw new SoloException("cannot create the folder of " + file + ": " + e, e);
-        }
-        AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IOException("no PNG writer available");
-            }
-        });
+        canvas().writePng(file);
     }
 
     /** @return the plot, {@link #WIDTH} x {@link #HEIGHT} RGB */
     BufferedImage render() {
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, HEIGHT);
-            draw(g);
-        } finally {
-            g.dispose();
-        }
-        return image;
+        return canvas().finish();
     }
 
-    private void draw(Graphics2D g) {
+    private PlotCanvas canvas() {
+        PlotCanvas c = new PlotCanvas(WIDTH, HEIGHT);
         long xMax = 1;
         for (Span s : spans) {
             xMax = Math.max(xMax, s.end());
@@ -257,62 +216,53 @@ public final class LossCurvePng implements TrainingListener {
         Axis x = Axis.steps(xMax);
         Axis y = Axis.losses(losses, heldOut);
 
-        drawGrid(g, x, y);
-        drawBoundaries(g, x);
+        Graphics2D g = c.graphics();
+        c.grid(x, y);
+        drawBoundaries(c, x);
         Shape clip = g.getClip();
-        g.clip(new Rectangle2D.Double(LEFT, TOP - 1, RIGHT - LEFT, BOTTOM - TOP + 2));
+        g.clip(new Rectangle2D.Double(c.left(), c.top() - 1, c.right() - c.left(), c.bottom() - c.top() + 2));
         int window = smoothingWindow(losses.size());
-        drawLosses(g, x, y, window);
+        drawLosses(c, x, y, window);
         g.setClip(clip);
         // markers lie inside the axes' range; unclipped so those on the border stay whole
-        drawHeldOut(g, x, y);
-        drawAxes(g, x, y);
-        drawTitle(g);
-        drawLegend(g, window);
+        drawHeldOut(c, x, y);
+        c.frame(x, y, "global step", "loss");
+        c.title("Training loss", latest());
+        drawLegend(c, window);
         if (losses.isEmpty() && heldOut.isEmpty()) {
-            g.setColor(MUTED);
-            centred(g, "no steps yet", LABEL, (LEFT + RIGHT) / 2f, (TOP + BOTTOM) / 2f);
+            g.setColor(PlotCanvas.MUTED);
+            c.centred("no steps yet", PlotCanvas.LABEL, (c.left() + c.right()) / 2f, (c.top() + c.bottom()) / 2f);
         }
+        return c;
     }
 
-    private void drawGrid(Graphics2D g, Axis x, Axis y) {
-        g.setStroke(new BasicStroke(1f));
-        g.setColor(GRID);
-        for (double t : y.ticks()) {
-            double py = py(y, t);
-            g.draw(new Line2D.Double(LEFT, py, RIGHT, py));
-        }
-        for (double t : x.ticks()) {
-            double px = px(x, t);
-            g.draw(new Line2D.Double(px, TOP, px, BOTTOM));
-        }
-    }
-
-    private void drawBoundaries(Graphics2D g, Axis x) {
+    private void drawBoundaries(PlotCanvas c, Axis x) {
+        Graphics2D g = c.graphics();
         Stroke dashed = new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 4f}, 0f);
         // stage names go in the first of two rows where they do not overlap the previous name
         double[] rowEnd = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
         for (Span s : spans) {
-            double from = px(x, s.offset());
+            double from = c.px(x, s.offset());
             if (s.offset() > x.min()) {
                 g.setStroke(dashed);
                 g.setColor(BOUNDARY);
-                g.draw(new Line2D.Double(from, TOP, from, BOTTOM));
+                g.draw(new Line2D.Double(from, c.top(), from, c.bottom()));
             }
-            int width = textWidth(g, s.name(), SMALL);
+            int width = c.textWidth(s.name(), PlotCanvas.SMALL);
             double left = from + 5;
             for (int row = 0; row < rowEnd.length; row++) {
-                if (left > rowEnd[row] + 6 && left + width <= RIGHT) {
+                if (left > rowEnd[row] + 6 && left + width <= c.right()) {
                     rowEnd[row] = left + width;
-                    g.setColor(MUTED);
-                    text(g, s.name(), SMALL, (float) left, TOP + 14 + 14 * row);
+                    g.setColor(PlotCanvas.MUTED);
+                    c.text(s.name(), PlotCanvas.SMALL, (float) left, c.top() + 14 + 14 * row);
                     break;
                 }
             }
         }
     }
 
-    private void drawLosses(Graphics2D g, Axis x, Axis y, int window) {
+    private void drawLosses(PlotCanvas c, Axis x, Axis y, int window) {
+        Graphics2D g = c.graphics();
         Stroke thin = new BasicStroke(1f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
         Stroke bold = new BasicStroke(2.4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
         // one segment per stage: the loss rule (and so the loss scale) may change between stages
@@ -329,13 +279,13 @@ public final class LossCurvePng implements TrainingListener {
             g.setColor(RAW);
             g.setStroke(thin);
             for (List<Point> seg : segments) {
-                g.draw(polyline(seg, x, y, 1));
+                g.draw(polyline(c, seg, x, y, 1));
             }
         }
         g.setColor(SMOOTH);
         g.setStroke(bold);
         for (List<Point> seg : segments) {
-            g.draw(polyline(seg, x, y, window));
+            g.draw(polyline(c, seg, x, y, window));
         }
     }
 
@@ -343,7 +293,7 @@ public final class LossCurvePng implements TrainingListener {
      * A line through the centred moving average of {@code window} points (1: the points
      * themselves); the window shrinks towards the ends so the line spans every point without lag.
      */
-    private static Path2D polyline(List<Point> points, Axis x, Axis y, int window) {
+    private static Path2D polyline(PlotCanvas c, List<Point> points, Axis x, Axis y, int window) {
         int n = points.size();
         double[] prefix = new double[n + 1];
         for (int i = 0; i < n; i++) {
@@ -354,8 +304,8 @@ public final class LossCurvePng implements TrainingListener {
         for (int i = 0; i < n; i++) {
             int reach = Math.min(half, Math.min(i, n - 1 - i));
             double mean = (prefix[i + reach + 1] - prefix[i - reach]) / (2 * reach + 1);
-            double px = px(x, points.get(i).x());
-            double py = py(y, mean);
+            double px = c.px(x, points.get(i).x());
+            double py = c.py(y, mean);
             if (i == 0) {
                 path.moveTo(px, py);
             } else {
@@ -369,10 +319,11 @@ public final class LossCurvePng implements TrainingListener {
         return path;
     }
 
-    private void drawHeldOut(Graphics2D g, Axis x, Axis y) {
+    private void drawHeldOut(PlotCanvas c, Axis x, Axis y) {
+        Graphics2D g = c.graphics();
         g.setStroke(new BasicStroke(1.5f));
         for (Point p : heldOut) {
-            Ellipse2D dot = new Ellipse2D.Double(px(x, p.x()) - 4.5, py(y, p.loss()) - 4.5, 9, 9);
+            Ellipse2D dot = new Ellipse2D.Double(c.px(x, p.x()) - 4.5, c.py(y, p.loss()) - 4.5, 9, 9);
             g.setColor(HELD_OUT);
             g.fill(dot);
             g.setColor(Color.WHITE);
@@ -380,36 +331,8 @@ public final class LossCurvePng implements TrainingListener {
         }
     }
 
-    private void drawAxes(Graphics2D g, Axis x, Axis y) {
-        g.setStroke(new BasicStroke(1f));
-        g.setColor(INK);
-        g.draw(new Line2D.Double(LEFT, BOTTOM, RIGHT, BOTTOM));
-        g.draw(new Line2D.Double(LEFT, TOP, LEFT, BOTTOM));
-        for (double t : y.ticks()) {
-            double py = py(y, t);
-            g.setColor(INK);
-            g.draw(new Line2D.Double(LEFT - 5, py, LEFT, py));
-            String label = y.label(t);
-            text(g, label, LABEL, LEFT - 8 - textWidth(g, label, LABEL), (float) py + 4);
-        }
-        for (double t : x.ticks()) {
-            double px = px(x, t);
-            g.setColor(INK);
-            g.draw(new Line2D.Double(px, BOTTOM, px, BOTTOM + 5));
-            centred(g, x.label(t), LABEL, (float) px, BOTTOM + 20);
-        }
-        g.setColor(MUTED);
-        centred(g, "global step", LABEL, (LEFT + RIGHT) / 2f, HEIGHT - 14);
-        AffineTransform saved = g.getTransform();
-        g.rotate(-Math.PI / 2);
-        // rotated: x runs up the image, y to the right
-        centred(g, "loss", LABEL, -(TOP + BOTTOM) / 2f, 20);
-        g.setTransform(saved);
-    }
-
-    private void drawTitle(Graphics2D g) {
-        g.setColor(INK);
-        text(g, "Training loss", TITLE, LEFT, 30);
+    /** @return the title's note: the latest loss and held-out loss */
+    private String latest() {
         StringBuilder latest = new StringBuilder();
         if (!losses.isEmpty()) {
             Point last = losses.get(losses.size() - 1);
@@ -420,12 +343,11 @@ public final class LossCurvePng implements TrainingListener {
             latest.append(latest.length() == 0 ? "" : ", ")
                     .append(String.format(Locale.ROOT, "held-out %.3f at step %,d", last.loss(), last.x()));
         }
-        g.setColor(MUTED);
-        String s = latest.toString();
-        text(g, s, LABEL, RIGHT - textWidth(g, s, LABEL), 30);
+        return latest.toString();
     }
 
-    private void drawLegend(Graphics2D g, int window) {
+    private void drawLegend(PlotCanvas c, int window) {
+        Graphics2D g = c.graphics();
         // with too few steps to smooth, the bold line is the loss per step itself
         List<String> labels = new ArrayList<>(window > 1
                 ? List.of("loss per step", "moving average (" + window + " steps)") : List.of("loss per step"));
@@ -435,16 +357,16 @@ public final class LossCurvePng implements TrainingListener {
         }
         int textWidth = 0;
         for (String l : labels) {
-            textWidth = Math.max(textWidth, textWidth(g, l, SMALL));
+            textWidth = Math.max(textWidth, c.textWidth(l, PlotCanvas.SMALL));
         }
         int rowHeight = 17;
         int w = 38 + textWidth + 10;
         int h = labels.size() * rowHeight + 8;
-        int x0 = RIGHT - w - 10;
-        int y0 = TOP + 36; // below the two rows of stage names
+        int x0 = c.right() - w - 10;
+        int y0 = c.top() + 36; // below the two rows of stage names
         g.setColor(new Color(255, 255, 255, 225));
         g.fillRect(x0, y0, w, h);
-        g.setColor(GRID);
+        g.setColor(PlotCanvas.GRID);
         g.setStroke(new BasicStroke(1f));
         g.drawRect(x0, y0, w, h);
         for (int i = 0; i < labels.size(); i++) {
@@ -461,63 +383,14 @@ public final class LossCurvePng implements TrainingListener {
                 g.setStroke(new BasicStroke(2.4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
                 g.draw(new Line2D.Double(x0 + 8, cy, x0 + 30, cy));
             }
-            g.setColor(INK);
-            text(g, labels.get(i), SMALL, x0 + 38, (float) cy + 4);
+            g.setColor(PlotCanvas.INK);
+            c.text(labels.get(i), PlotCanvas.SMALL, x0 + 38, (float) cy + 4);
         }
     }
 
     /** About 1/40 of the steps and odd (centred), so the average follows the trend but not the noise. */
     static int smoothingWindow(int points) {
         return Math.max(1, Math.min(201, points / 40)) | 1;
-    }
-
-    private static double px(Axis x, double v) {
-        return LEFT + (v - x.min()) / (x.max() - x.min()) * (RIGHT - LEFT);
-    }
-
-    private static double py(Axis y, double v) {
-        return BOTTOM - (v - y.min()) / (y.max() - y.min()) * (BOTTOM - TOP);
-    }
-
-    private void centred(Graphics2D g, String s, Font font, float cx, float baseline) {
-        text(g, s, font, cx - textWidth(g, s, font) / 2f, baseline);
-    }
-
-    private void text(Graphics2D g, String s, Font font, float x, float baseline) {
-        if (!textWorks || s.isEmpty()) {
-            return;
-        }
-        try {
-            g.setFont(font);
-            g.drawString(s, x, baseline);
-        } catch (RuntimeException | Error e) {
-            noText(e);
-        }
-    }
-
-    private int textWidth(Graphics2D g, String s, Font font) {
-        if (!textWorks || s.isEmpty()) {
-            return 0;
-        }
-        try {
-            return g.getFontMetrics(font).stringWidth(s);
-        } catch (RuntimeException | Error e) {
-            noText(e);
-            return 0;
-        }
-    }
-
-    /**
-     * Font rendering failed: draw the rest without text. A JDK without usable fonts throws from
-     * deep inside AWT, typically an {@link InternalError} ("Fontconfig head is null"); other
-     * virtual-machine errors (out of memory, stack overflow) are not about fonts and propagate.
-     */
-    private void noText(Throwable e) {
-        if (e instanceof VirtualMachineError vm && !(e instanceof InternalError)) {
-            throw vm;
-        }
-        textWorks = false;
-        logger.warn("Cannot render text ({}); {} is drawn without labels", e.toString(), file);
     }
 
     /**
@@ -528,7 +401,7 @@ public final class LossCurvePng implements TrainingListener {
      * @param step distance between ticks
      * @param decimals decimals of tick labels
      */
-    private record Axis(double min, double max, double step, int decimals) {
+    private record Axis(double min, double max, double step, int decimals) implements PlotCanvas.Axis {
 
         static Axis steps(long xMax) {
             double step = Math.max(1, niceStep(xMax / 8.0));
@@ -577,7 +450,13 @@ public final class LossCurvePng implements TrainingListener {
             return nice * magnitude;
         }
 
-        List<Double> ticks() {
+        @Override
+        public double fraction(double value) {
+            return (value - min) / (max - min);
+        }
+
+        @Override
+        public List<Double> ticks() {
             List<Double> ticks = new ArrayList<>();
             long first = (long) Math.ceil(min / step - 1e-9);
             for (long i = first; i * step <= max + step * 1e-9; i++) {
@@ -586,7 +465,8 @@ public final class LossCurvePng implements TrainingListener {
             return ticks;
         }
 
-        String label(double v) {
+        @Override
+        public String label(double v) {
             if (decimals == 0) {
                 return String.format(Locale.ROOT, "%,d", Math.round(v));
             }
