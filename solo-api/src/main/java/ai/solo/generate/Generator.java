@@ -99,6 +99,18 @@ public interface Generator {
     List<GenerationResult> generateBatch(List<Conversation> prompts, GenerationConfig config);
 
     /**
+     * Continues several already rendered prompts in one batched computation, as {@link
+     * #generateBatch(List, GenerationConfig)} does for conversations: for token ids from your own
+     * template, or prompts rendered once and reused. Each result equals what {@link
+     * #generate(TokenSequence, GenerationConfig, TokenListener)} gives for that prompt alone.
+     *
+     * @param prompts the rendered prompts (images included as patches)
+     * @param config decoding options shared by all
+     * @return one result per prompt, in order
+     */
+    List<GenerationResult> generateSequences(List<TokenSequence> prompts, GenerationConfig config);
+
+    /**
      * Streams the answer as text pieces, decoded lazily as the stream is consumed on the
      * caller's thread. Reading to the end frees the request's key/value cache; closing the
      * stream cancels generation and frees it too. A short-circuiting operation

@@ -96,6 +96,16 @@ class GeneratorBatchTest {
     }
 
     @Test
+    void renderedPromptsBatchLikeConversations() {
+        List<TokenSequence> rendered = MIXED.stream().map(c -> TinySolo.render(tokenizer, c)).toList();
+
+        List<GenerationResult> fromSequences = generator.generateSequences(rendered, greedy(8));
+
+        assertSameAnswers(fromSequences, generator.generateBatch(MIXED, greedy(8)));
+        assertSameAnswers(fromSequences, rendered.stream().map(p -> generator.generate(p, greedy(8), null)).toList());
+    }
+
+    @Test
     void rowsThatStopEarlyLeaveTheOtherRowsUnchanged() {
         int stop = generator.generate(MIXED.get(1), greedy(3)).tokenIds()[2];
         GenerationConfig config = greedy(10).toBuilder().stopTokenIds(Set.of(stop)).build();

@@ -23,13 +23,14 @@ import picocli.CommandLine.Option;
  * solo train --data sft.json --format llava --image-root images --model DIR --out runs/sft
  * solo evaluate --model DIR --data bench.jsonl [--out report.json]
  * solo scaling --metrics runs/x/metrics.jsonl [--metric eval|train] [--png fit.png]
+ * solo bench [--python /usr/bin/python3] [--configs small,medium] [--out bench-results]
  * </pre>
  */
 @Command(name = "solo", mixinStandardHelpOptions = true, version = "solo 0.1.0",
         description = "Run and train SOLO, the single-transformer vision-language model, from the command line.",
         subcommands = {GenerateCommand.class, ChatCommand.class, TrainCommand.class, PatchifyCommand.class,
             LogitsCommand.class, InfoCommand.class, DemoCommand.class, QuickstartCommand.class, EvaluateCommand.class,
-            ScalingCommand.class})
+            ScalingCommand.class, BenchCommand.class})
 public final class SoloCli implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -76,6 +76,20 @@ public final class DjlGenerator implements Generator {
     }
 
     @Override
+    public List<GenerationResult> generateSequences(List<TokenSequence> prompts, GenerationConfig config) {
+        long start = System.nanoTime();
+        if (prompts == null || prompts.isEmpty()) {
+            throw new InvalidInputException("generateSequences needs at least one prompt");
+        }
+        for (int i = 0; i < prompts.size(); i++) {
+            if (prompts.get(i) == null) {
+                throw new InvalidInputException("prompt " + i + " must not be null");
+            }
+        }
+        return run(List.copyOf(prompts), config, null, start);
+    }
+
+    @Override
     public Stream<String> stream(Conversation conversation, GenerationConfig config) {
         long start = System.nanoTime();
         TokenSequence prompt = render(conversation);
