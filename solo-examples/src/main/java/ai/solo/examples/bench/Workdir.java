@@ -136,10 +136,25 @@ public final class Workdir {
         return checked(prompt(dir.resolve("image-1024.png"), PROMPT_TEXT), "prompt-1024.json", 0);
     }
 
-    /** @return the 8 prompts of the batch measurement, checked against {@code batch.json} */
-    List<TokenSequence> batchPrompts() {
+    /** @return the decoded images of the batch measurement's 8 requests */
+    List<BufferedImage> batchImages() {
+        return IntStream.range(0, BATCH_REQUESTS).mapToObj(i -> {
+            try {
+                return ImageIO.read(dir.resolve("batch-" + i + ".png").toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read batch image " + i + " in " + dir, e);
+            }
+        }).toList();
+    }
+
+    /**
+     * @param patcher the patcher to use
+     * @param images {@link #batchImages()}
+     * @return the 8 prompts of the batch measurement, checked against {@code batch.json}
+     */
+    List<TokenSequence> batchPrompts(ImagePatcher patcher, List<BufferedImage> images) {
         return IntStream.range(0, BATCH_REQUESTS).mapToObj(i -> checked(
-                prompt(dir.resolve("batch-" + i + ".png"), Arrays.copyOf(PROMPT_TEXT, 3 + i)), "batch.json", i))
+                prompt(patcher.patchify(images.get(i)), Arrays.copyOf(PROMPT_TEXT, 3 + i)), "batch.json", i))
                 .toList();
     }
 
