@@ -156,7 +156,7 @@ final class DecodeSession implements AutoCloseable {
                 scope.suppressNotUsedWarning();
                 NDManager stepManager = model.weights().manager().newSubManager();
                 try {
-                    NDArray out = first ? model.transformer().prefill(batch, cache, stepManager) : decode(stepManager);
+                    NDArray out = first ? prefill(stepManager) : decode(stepManager);
                     return out.toFloatArray();
                 } finally {
                     stepManager.close();
@@ -180,6 +180,20 @@ final class DecodeSession implements AutoCloseable {
             accept(row, token);
         }
         return !finished();
+    }
+
+    /**
+     * The whole prompt batch at once, or, when left padding would be more than a tenth of the
+     * work, one row at a time (same cache, same results, no compute on padding).
+     */
+    private NDArray prefill(NDManager stepManager) {
+        long real = prompts.stream().mapToLong(TokenSequence::length).sum();
+        long padded = (long) rows.length * batch.seqLen();
+        if (rows.length > 1 && padded * 10 > real * 11 && batch.seqLen() <= cache.capacity()) {
+            List<ModelBatch> single = prompts.stream().map(ModelBatch::of).toList();
+            return model.transformer().prefillEachRow(batch, single, cache, stepManager);
+        }
+        return model.transformer().prefill(batch, cache, stepManager);
     }
 
     private NDArray decode(NDManager stepManager) {

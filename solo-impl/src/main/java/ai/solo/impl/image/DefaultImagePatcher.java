@@ -69,7 +69,7 @@ public final class DefaultImagePatcher implements ImagePatcher {
     @Override
     public ImagePatches patchify(Path file) {
         byte[] encoded = decoder.readFile(file);
-        return fromRgb(RgbConverter.toRgb(decoder.decode(encoded, "image file " + file)));
+        return fromImage(decoder.decode(encoded, "image file " + file));
     }
 
     /**
@@ -79,7 +79,7 @@ public final class DefaultImagePatcher implements ImagePatcher {
      */
     @Override
     public ImagePatches patchify(byte[] encoded) {
-        return fromRgb(RgbConverter.toRgb(decoder.decode(encoded, "image bytes")));
+        return fromImage(decoder.decode(encoded, "image bytes"));
     }
 
     /**
@@ -92,7 +92,7 @@ public final class DefaultImagePatcher implements ImagePatcher {
         if (image == null) {
             throw new InvalidInputException("image must not be null");
         }
-        return fromRgb(RgbConverter.toRgb(image));
+        return fromImage(image);
     }
 
     /**
@@ -104,7 +104,7 @@ public final class DefaultImagePatcher implements ImagePatcher {
     @Override
     public ImagePatches patchifyDataUrl(String dataUrl) {
         byte[] encoded = DataUrl.decode(dataUrl, settings.maxEncodedBytes());
-        return fromRgb(RgbConverter.toRgb(decoder.decode(encoded, "data URL image")));
+        return fromImage(decoder.decode(encoded, "data URL image"));
     }
 
     /**
@@ -139,6 +139,23 @@ public final class DefaultImagePatcher implements ImagePatcher {
     @Override
     public void writeGridPng(ImagePatches patches, Path pngFile) {
         GridRenderer.writePng(renderGrid(patches), pngFile);
+    }
+
+    /**
+     * A decoded image already on the patch grid in plain BGR bytes (most JPEGs of a size that
+     * needs no resampling) is cut straight from the decoder's bytes; any other goes through RGB.
+     */
+    private ImagePatches fromImage(BufferedImage image) {
+        byte[] bgr = PatchExtractor.plainBgrBytes(image);
+        if (bgr != null) {
+            ResizeRule.Target target = ResizeRule.plan(image.getWidth(), image.getHeight(), settings.patchSize(),
+                    settings.maxResolution());
+            if (target.width() == image.getWidth() && target.height() == image.getHeight()) {
+                return new ImagePatches(target.grid(), image.getWidth(), image.getHeight(),
+                        PatchExtractor.extractBgr(bgr, image.getWidth(), target.grid()));
+            }
+        }
+        return fromRgb(RgbConverter.toRgb(image));
     }
 
     private ImagePatches fromRgb(RgbImage rgb) {

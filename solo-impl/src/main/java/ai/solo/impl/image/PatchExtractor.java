@@ -1,6 +1,11 @@
 package ai.solo.impl.image;
 
 import ai.solo.image.PatchGrid;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.WritableRaster;
+import java.util.Arrays;
 
 /**
  * ToTensor, Normalize and unfold of SOLO's preprocessing: scales 8-bit RGB to [0, 1], subtracts
@@ -54,6 +59,64 @@ final class PatchExtractor {
                     out[o] = red[(rgb >>> 16) & 0xFF];
                     out[o + pp] = green[(rgb >>> 8) & 0xFF];
                     out[o + 2 * pp] = blue[rgb & 0xFF];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The bytes of an image that can skip the packed-RGB step: a 3-byte BGR raster (what the
+     * JDK's JPEG reader decodes to) whose samples start at the first byte, so patches can be cut
+     * straight from the decoder's array.
+     *
+     * @param image a decoded image
+     * @return its interleaved B, G, R bytes with rows of {@code 3 * width} bytes, or null when
+     *     the layout is any other
+     */
+    static byte[] plainBgrBytes(BufferedImage image) {
+        if (image.getType() != BufferedImage.TYPE_3BYTE_BGR) {
+            return null;
+        }
+        WritableRaster raster = image.getRaster();
+        if (!(raster.getDataBuffer() instanceof DataBufferByte buffer) || buffer.getNumBanks() != 1
+                || buffer.getOffset() != 0 || raster.getSampleModelTranslateX() != 0
+                || raster.getSampleModelTranslateY() != 0
+                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel sm)
+                || sm.getPixelStride() != 3 || sm.getScanlineStride() != 3 * image.getWidth()
+                || !Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})) {
+            return null;
+        }
+        return buffer.getData();
+    }
+
+    /**
+     * {@link #extract} for interleaved B, G, R bytes (see {@link #plainBgrBytes}), without the
+     * packed-RGB copy: the same values, one pass fewer over the image.
+     *
+     * @param bgr interleaved bytes, rows of {@code 3 * width}
+     * @param width the image width, at least {@code grid.width()}
+     * @param grid the patch grid
+     * @return {@code [rows * cols, 3 * P * P]} normalised values
+     */
+    static float[] extractBgr(byte[] bgr, int width, PatchGrid grid) {
+        int p = grid.patchSize();
+        int pp = p * p;
+        int cols = grid.cols();
+        float[] out = new float[grid.count() * grid.patchDim()];
+        float[] red = TABLE[0];
+        float[] green = TABLE[1];
+        float[] blue = TABLE[2];
+        for (int y = 0; y < grid.height(); y++) {
+            int patchRow = y / p;
+            int rowInPatch = y % p;
+            int in = y * width * 3;
+            for (int col = 0; col < cols; col++) {
+                int o = (patchRow * cols + col) * 3 * pp + rowInPatch * p;
+                for (int x = 0; x < p; x++, in += 3, o++) {
+                    out[o] = red[bgr[in + 2] & 0xFF];
+                    out[o + pp] = green[bgr[in + 1] & 0xFF];
+                    out[o + 2 * pp] = blue[bgr[in] & 0xFF];
                 }
             }
         }

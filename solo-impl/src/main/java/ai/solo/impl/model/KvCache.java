@@ -102,13 +102,49 @@ public final class KvCache implements AutoCloseable {
      * @param scope manager for the views, closed by the caller's step
      * @return {@code [keys, values]} over the slots in use, each {@code [B, kv_heads, S, head_dim]}
      */
+    /**
+     * Copies the whole of a one-sequence cache into one row of this cache, for a batch whose
+     * rows were prefilled one at a time: the row's entries land at {@code offset} onwards, where
+     * its left-padded prompt puts them. Does not advance this cache ({@link #advance} does).
+     *
+     * @param row the batch row to fill
+     * @param offset the first slot of the row's real tokens
+     * @param single a cache of batch 1 whose {@link #length()} entries all fit without wrapping
+     */
+    void copyRow(int row, int offset, KvCache single) {
+        int count = single.length();
+        if (single.batch != 1 || count > single.capacity || offset + count > capacity || row < 0 || row >= batch) {
+            throw new IllegalArgumentException("cannot copy " + count + " entries of a batch-" + single.batch
+                    + " cache into row " + row + " at slot " + offset + " of a " + batch + " x " + capacity + " cache");
+        }
+        // the padding slots before the row's tokens are masked, but masked means weight 0, and
+        // 0 times uninitialised memory can be NaN: give them zeros
+        NDIndex padding = new NDIndex().addSliceDim(row, row + 1L).addAllDim().addSliceDim(0, offset);
+        NDIndex target = new NDIndex().addSliceDim(row, row + 1L).addAllDim().addSliceDim(offset, (long) offset + count);
+        NDIndex source = new NDIndex().addAllDim().addAllDim().addSliceDim(0, count);
+        for (int layer = 0; layer < keys.length; layer++) {
+            if (offset > 0) {
+                keys[layer].set(padding, 0f);
+                values[layer].set(padding, 0f);
+            }
+            keys[layer].set(target, count == single.capacity ? single.keys[layer] : single.keys[layer].get(source));
+            values[layer].set(target, count == single.capacity ? single.values[layer]
+                    : single.values[layer].get(source));
+        }
+    }
+
     NDArray[] view(int layer, NDManager scope) {
         int used = usedSlots();
         if (used == capacity) {
             return new NDArray[] {keys[layer], values[layer]};
         }
-        NDIndex prefix = new NDIndex(":, :, :{}", used);
-        return new NDArray[] {keys[layer].get(scope, prefix), values[layer].get(scope, prefix)};
+        // the used prefix as a view: one split per tensor instead of an index that slices every axis
+        long[] cut = {used};
+        NDArray k = keys[layer].split(cut, 2).get(0);
+        NDArray v = values[layer].split(cut, 2).get(0);
+        k.attach(scope);
+        v.attach(scope);
+        return new NDArray[] {k, v};
     }
 
     /** @return {@code [B * S]}: the sequence index each slot in use holds, -1 for none */

@@ -1,6 +1,7 @@
 package ai.solo.impl.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -49,10 +50,9 @@ final class RotaryEmbedding {
      * @return {@code x * cos + rotate_half(x) * sin}
      */
     static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
-        long half = x.getShape().get(3) / 2;
-        NDArray first = x.get(":, :, :, :{}", half);
-        NDArray second = x.get(":, :, :, {}:", half);
-        NDArray rotated = second.neg().concat(first, -1);
+        // one split into two views: string indices would parse and slice every axis, per call
+        NDList halves = x.split(2, 3);
+        NDArray rotated = halves.get(1).neg().concat(halves.get(0), -1);
         return x.mul(cos).add(rotated.mul(sin));
     }
 }

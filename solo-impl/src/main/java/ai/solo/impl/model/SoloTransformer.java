@@ -1,6 +1,8 @@
 package ai.solo.impl.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -163,6 +165,41 @@ public final class SoloTransformer {
         List<AttentionBlock> blocks = blocks(batch, manager);
         cache.advance(0, batch.seqLen(), batch.attentionMask());
         return run(in, blocks, cache, 0, false, true);
+    }
+
+    /**
+     * {@link #prefill} of a left-padded batch, one row at a time: no work on padding, which for
+     * prompts of different lengths is most of a padded batch's (8 prompts of 77-167 tokens
+     * padded to 167 compute 1,336 positions for 916 real ones). Each row's keys and values land
+     * in the batch cache where the padded prefill would have put them, so decoding goes on as
+     * after {@link #prefill}; each row's result is exactly what it computes alone.
+     *
+     * @param batch the prompts, left-padded to one length
+     * @param rows each prompt on its own, unpadded, in batch order
+     * @param cache an empty cache for the batch, holding the whole padded prompt without wrapping
+     * @param manager scope for inputs and intermediates; the caller closes it
+     * @return float32 logits of each row's last position {@code [B, vocab]}
+     */
+    public NDArray prefillEachRow(ModelBatch batch, List<ModelBatch> rows, KvCache cache, NDManager manager) {
+        validate(batch);
+        int t = batch.seqLen();
+        if (rows.size() != batch.batchSize() || t > cache.capacity()) {
+            throw new IllegalArgumentException(rows.size() + " rows for a batch of " + batch.batchSize()
+                    + ", or a padded length " + t + " over the cache's " + cache.capacity());
+        }
+        NDList logits = new NDList(rows.size());
+        for (int b = 0; b < rows.size(); b++) {
+            ModelBatch row = rows.get(b);
+            try (NDManager rowManager = manager.newSubManager()) {
+                KvCache single = new KvCache(config, 1, row.seqLen(), rowManager, dataType());
+                NDArray out = prefill(row, single, rowManager);
+                cache.copyRow(b, t - row.seqLen(), single);
+                out.attach(manager); // outlives the row's manager
+                logits.add(out);
+            }
+        }
+        cache.advance(0, t, batch.attentionMask());
+        return NDArrays.concat(logits, 0);
     }
 
     /**

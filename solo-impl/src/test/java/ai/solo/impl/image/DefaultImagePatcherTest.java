@@ -208,6 +208,18 @@ class DefaultImagePatcherTest {
     }
 
     @Test
+    void jpegsOnThePatchGridTakeTheByteRouteWithTheSameValues() {
+        BufferedImage source = TestImages.patternImage(96, 64);
+        byte[] jpeg = TestImages.encode(source, "jpeg");
+        BufferedImage decoded = patcher.decode(jpeg); // TYPE_INT_RGB: the packed-RGB route
+
+        ImagePatches direct = patcher.patchify(jpeg); // decoded as 3-byte BGR, cut from its bytes
+
+        assertThat(direct.grid()).isEqualTo(new PatchGrid(2, 3, 32));
+        assertThat(direct.values()).isEqualTo(patcher.patchify(decoded).values());
+    }
+
+    @Test
     void producesPatchesOfTheResampledImage() {
         ImagePatches patches = patcher.patchify(TestImages.patternImage(100, 70));
         RgbImage resized = PilResampler.resize(TestImages.pattern(100, 70), 128, 96);

@@ -64,4 +64,35 @@ class PatchExtractorTest {
     private static float normalized(int v, int c) {
         return ((float) v / 255f - PatchExtractor.MEAN[c]) / PatchExtractor.STD[c];
     }
+
+    @Test
+    void bgrBytesGiveTheSameValuesAsPackedRgb() {
+        java.awt.image.BufferedImage bgr = new java.awt.image.BufferedImage(64, 32,
+                java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 64; x++) {
+                bgr.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        PatchGrid grid = new PatchGrid(1, 2, 32);
+
+        byte[] bytes = PatchExtractor.plainBgrBytes(bgr);
+
+        assertThat(bytes).isNotNull();
+        assertThat(PatchExtractor.extractBgr(bytes, 64, grid))
+                .containsExactly(PatchExtractor.extract(RgbConverter.toRgb(bgr), grid));
+    }
+
+    @Test
+    void onlyPlainBgrRastersTakeTheByteRoute() {
+        java.awt.image.BufferedImage bgr = new java.awt.image.BufferedImage(64, 64,
+                java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+
+        assertThat(PatchExtractor.plainBgrBytes(bgr.getSubimage(32, 0, 32, 32))).as("a sub-image").isNull();
+        assertThat(PatchExtractor.plainBgrBytes(new java.awt.image.BufferedImage(8, 8,
+                java.awt.image.BufferedImage.TYPE_INT_RGB))).isNull();
+        assertThat(PatchExtractor.plainBgrBytes(new java.awt.image.BufferedImage(8, 8,
+                java.awt.image.BufferedImage.TYPE_4BYTE_ABGR))).isNull();
+    }
 }

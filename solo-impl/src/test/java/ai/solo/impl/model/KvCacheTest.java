@@ -229,4 +229,23 @@ class KvCacheTest {
             }
         }
     }
+
+    @Test
+    void copyRowPutsARowsEntriesAfterItsPaddingAndZeroesThePadding() {
+        KvCache batch = new KvCache(window(null), 2, 6, manager.newSubManager(), DataType.FLOAT32);
+        KvCache single = new KvCache(window(null), 1, 3, manager.newSubManager(), DataType.FLOAT32);
+        single.advance(0, 3, null);
+        single.write(0, 0, indexed(1, 3), indexed(1, 3));
+        // whatever the uninitialised memory held: fill row 1 with a marker to see what is overwritten
+        batch.write(0, 0, indexed(9, 5).repeat(0, 2), indexed(9, 5).repeat(0, 2));
+
+        batch.copyRow(1, 2, single);
+        batch.advance(0, 5, new int[] {1, 1, 1, 1, 1, 0, 0, 1, 1, 1});
+
+        NDArray keys = batch.view(0, manager)[0];
+        assertThat(perSlot(keys.get("1:2"))).containsExactly(0, 0, 1, 2, 3);
+        assertThat(perSlot(keys.get("0:1"))).as("the other row is untouched").containsExactly(9, 10, 11, 12, 13);
+        assertThatThrownBy(() -> batch.copyRow(0, 4, single)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("into row 0 at slot 4");
+    }
 }
