@@ -31,6 +31,8 @@ public final class BenchReport {
     static final double MFU_TARGET = 0.40;
     /** Batched generation of 8 requests against 8 sequential ones. */
     static final double BATCH_TARGET = 3.0;
+    /** The packed lengths the training targets name; other lengths are measured for the plot. */
+    static final java.util.Set<Integer> TARGET_LENGTHS = java.util.Set.of(2048, 4096);
 
     private final List<BenchResult> results;
     private final StringBuilder md = new StringBuilder();
@@ -165,8 +167,10 @@ public final class BenchReport {
                     ratio(j.metric("tokens_per_s"), metric(p, "tokens_per_s")), 100 * jm, pct(pm), j.peakRssMib(),
                     p.map(r -> String.format(Locale.ROOT, "%.0f MiB", r.peakRssMib())).orElse("-"),
                     j.peakHeapMib()));
-            p.ifPresent(pr -> target("training tokens/s, " + j.config() + " at " + j.tokens() + " >= 1.0x Python",
-                    j.metric("tokens_per_s") / pr.metric("tokens_per_s"), 1.0, "%.2fx"));
+            if (TARGET_LENGTHS.contains(j.tokens())) {
+                p.ifPresent(pr -> target("training tokens/s, " + j.config() + " at " + j.tokens() + " >= 1.0x Python",
+                        j.metric("tokens_per_s") / pr.metric("tokens_per_s"), 1.0, "%.2fx"));
+            }
             if (j.tokens() == 4096) {
                 target("training MFU, " + j.config() + " at 4,096 tokens >= 40% of the DJL matmul peak", jm, MFU_TARGET,
                         "%.0f%%", 100);
@@ -272,7 +276,7 @@ public final class BenchReport {
         double cold = j.get().metric("cold_gb_per_s");
         double bound = metric(disk, "cold_read_gb_per_s");
         if (!Double.isNaN(cold) && !Double.isNaN(bound)) {
-            target("load from disk at the disk's read speed (fraction of dd-style read)", cold / bound, 0.8, "%.2fx");
+            target("checkpoint load from disk >= 0.8x reading the file alone", cold / bound, 0.8, "%.2fx");
         }
     }
 

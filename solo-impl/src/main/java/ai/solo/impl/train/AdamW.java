@@ -51,21 +51,41 @@ final class AdamW implements AutoCloseable {
                     scope.suppressNotUsedWarning();
                     NDArray p = e.getValue();
                     NDArray g = gradients.get(e.getKey());
-                    if (gradScale != 1.0) {
-                        g = g.mul((float) gradScale);
-                    }
                     NDArray m = firstMoments.computeIfAbsent(e.getKey(), k -> zerosLike(p));
                     NDArray v = secondMoments.computeIfAbsent(e.getKey(), k -> zerosLike(p));
                     if (weightDecay > 0 && decayed.contains(e.getKey())) {
                         p.muli((float) (1 - lr * weightDecay));
                     }
-                    m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-                    v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
-                    NDArray update = v.div((float) bias2).sqrt().addi((float) epsilon); // sqrt(v_hat) + eps
-                    p.subi(m.div(update).muli((float) (lr / bias1)));
+                    // Each temporary the size of a parameter is fresh memory the kernel must fault
+                    // in, so the clipping scale s is folded in and the moments update in place:
+                    // m = b1 m + (1 - b1) s g  as  ((b1 / ((1 - b1) s)) m + g) (1 - b1) s
+                    // v = b2 v + (1 - b2) s^2 g^2  likewise with g^2, the one temporary there.
+                    double mScale = (1 - beta1) * gradScale;
+                    double vScale = (1 - beta2) * gradScale * gradScale;
+                    if (foldable(beta1 / mScale) && foldable(beta2 / vScale)) {
+                        m.muli((float) (beta1 / mScale)).addi(g).muli((float) mScale);
+                        try (NDArray squared = g.square()) {
+                            v.muli((float) (beta2 / vScale)).addi(squared).muli((float) vScale);
+                        }
+                    } else { // a vanishing clip scale: the plain form, with its temporaries
+                        try (NDArray scaled = g.mul((float) gradScale); NDArray squared = scaled.square()) {
+                            m.muli((float) beta1).addi(scaled.muli((float) (1 - beta1)));
+                            v.muli((float) beta2).addi(squared.muli((float) (1 - beta2)));
+                        }
+                    }
+                    // sqrt(v / bias2) + eps  =  (sqrt(v) + eps sqrt(bias2)) / sqrt(bias2), as torch.optim.AdamW
+                    try (NDArray denominator = v.sqrt().addi((float) (epsilon * Math.sqrt(bias2)));
+                            NDArray step = m.div(denominator)) {
+                        p.subi(step.muli((float) (lr * Math.sqrt(bias2) / bias1)));
+                    }
                 }
             }
         });
+    }
+
+    /** @return whether a moment can be pre-divided by this factor without leaving float32's range */
+    private static boolean foldable(double factor) {
+        return Double.isFinite(factor) && factor < 1e20;
     }
 
     private NDArray zerosLike(NDArray p) {
