@@ -46,8 +46,19 @@ public final class BenchSuite {
             Path peer, Path tokenizer, String childHeap, List<String> measures) {
     }
 
-    /** One measurement: each side runs it once. */
+    /**
+     * Measures whose processes vary run to run and are kept at their best of {@link
+     * Job#runs()}: Python's preprocessing gave 54-124 images/s in separate processes on the
+     * same files (glibc maps and unmaps each 9 MB tensor; its mmap threshold adapts per process).
+     */
+    private static final Map<String, String> BEST_OF = Map.of("preprocess", "images_per_s");
+
+    /** One measurement: each side runs it {@link #runs()} times (the best counts). */
     record Job(String measure, String config, Integer tokens, int steps, double seconds) {
+        int runs() {
+            return BEST_OF.containsKey(measure) ? 3 : 1;
+        }
+
         String label() {
             return measure + (config == null ? "" : " " + config) + (tokens == null ? "" : " " + tokens);
         }
@@ -92,6 +103,12 @@ public final class BenchSuite {
                 log.printf("== %s (%s)%n", job.label(), side);
                 log.flush();
                 BenchResult r = launch(side, job, work, failures);
+                for (int again = 1; r != null && again < job.runs(); again++) {
+                    BenchResult next = launch(side, job, work, failures);
+                    if (next != null && next.metric(BEST_OF.get(job.measure())) > r.metric(BEST_OF.get(job.measure()))) {
+                        r = next;
+                    }
+                }
                 if (r != null) {
                     results.add(r);
                     append(r);
