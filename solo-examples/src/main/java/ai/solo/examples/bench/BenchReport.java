@@ -221,7 +221,13 @@ public final class BenchReport {
         if (java.isEmpty()) {
             return;
         }
-        md.append("## Batched generation: 8 requests of 84-225 tokens, 32 new tokens each\n\n");
+        List<?> lengths = java.get(0).metrics().get("prompt_tokens") instanceof List<?> l ? l : List.of();
+        md.append(String.format(Locale.ROOT, "## Batched generation: %d requests%s, 32 new tokens each%n%n",
+                lengths.isEmpty() ? 8 : lengths.size(), lengths.isEmpty() ? "" : " of " + lengths.stream()
+                        .mapToInt(v -> ((Number) v).intValue()).min().orElse(0) + "-" + lengths.stream()
+                        .mapToInt(v -> ((Number) v).intValue()).max().orElse(0) + " tokens"));
+        md.append("Each side's batch is left-padded; the SDK prefills prompts of different lengths one row"
+                + " at a time into the batch's cache, then decodes all rows together.\n\n");
         md.append("| config | Java batched tokens/s | Java sequential | Java speedup | Python batched tokens/s"
                 + " | Python sequential | Python speedup | Java/Python batched | batch = alone (Java, Python)"
                 + " |\n|---|---|---|---|---|---|---|---|---|\n");
