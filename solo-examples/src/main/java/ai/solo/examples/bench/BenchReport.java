@@ -313,7 +313,11 @@ public final class BenchReport {
             return;
         }
         LogAxis x = LogAxis.covering(train.stream().mapToDouble(BenchResult::tokens).toArray());
-        LogAxis y = LogAxis.covering(train.stream().mapToDouble(r -> r.metric("tokens_per_s")).toArray());
+        double[] rates = train.stream().mapToDouble(r -> r.metric("tokens_per_s")).toArray();
+        double top = java.util.Arrays.stream(rates).max().orElse(1);
+        // headroom above the highest line, where the legend sits
+        LogAxis y = LogAxis.covering(java.util.stream.DoubleStream.concat(java.util.Arrays.stream(rates),
+                java.util.stream.DoubleStream.of(top * 2.2)).toArray());
         PlotCanvas canvas = new PlotCanvas(760, 460);
         canvas.axes(x, y, "packed tokens per step (log scale)", "training tokens/s (log scale)");
         var g = canvas.graphics();
@@ -349,7 +353,7 @@ public final class BenchReport {
                         + config, colour, PlotCanvas.LegendEntry.Marker.LINE));
             }
         }
-        canvas.title("Training throughput, float32 on the CPU", "one packed row of 512-token examples per step");
+        canvas.title("Training tokens/s", "float32, CPU, packed rows of 512-token examples");
         canvas.legend(legend);
         canvas.writePng(file);
     }

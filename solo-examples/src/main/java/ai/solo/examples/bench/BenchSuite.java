@@ -30,7 +30,7 @@ public final class BenchSuite {
      * @param out folder for {@code results.jsonl}, the report and the plot
      * @param workdir folder for the inputs both sides read
      * @param configs config names, e.g. small and medium
-     * @param lengths packed tokens per training step
+     * @param lengths packed tokens per training step, per config
      * @param trainSteps steps per training run, per config (the first is a warm-up)
      * @param threads intra-op threads for both sides
      * @param preprocessSeconds timed seconds of the preprocessing loop
@@ -41,7 +41,7 @@ public final class BenchSuite {
      * @param childHeap {@code -Xmx} of the Java children
      * @param measures the measures to run (all of them by default)
      */
-    public record Plan(Path out, Path workdir, List<String> configs, List<Integer> lengths,
+    public record Plan(Path out, Path workdir, List<String> configs, Map<String, List<Integer>> lengths,
             Map<String, Integer> trainSteps, int threads, double preprocessSeconds, String loadConfig, Path python,
             Path peer, Path tokenizer, String childHeap, List<String> measures) {
     }
@@ -147,7 +147,7 @@ public final class BenchSuite {
                 }
             }
             if (plan.measures().contains("train")) {
-                for (int tokens : plan.lengths()) {
+                for (int tokens : plan.lengths().getOrDefault(config, List.of())) {
                     jobs.add(new Job("train", config, tokens, plan.trainSteps().getOrDefault(config, 3), 0));
                 }
             }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * land in {@code --out}. {@code bench/run} installs the peer's packages and calls this.
  *
  * <pre>
- * solo bench [--python /usr/bin/python3] [--configs small,medium] [--lengths 1024,2048,4096]
+ * solo bench [--python /usr/bin/python3] [--configs small,medium] [--lengths 2048,4096]
  *     [--measures matmul,preprocess,load,generate,batch,train] [--out bench-results]
  * solo bench --report-only --out bench-results
  * </pre>
@@ -49,9 +49,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Model configs: tiny, small, medium (default: ${DEFAULT-VALUE}).")
     List<String> configs;
 
-    @Option(names = "--lengths", defaultValue = "1024,2048,4096", split = ",", paramLabel = "TOKENS",
-            description = "Packed tokens per training step, multiples of 512 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lengths", split = ",", paramLabel = "TOKENS",
+            description = "Packed tokens per training step, multiples of 512, for every config (default: 1024,2048,4096"
+                    + " for small and tiny, 2048,4096 for medium, so the suite stays under 15 minutes).")
     List<Integer> lengths;
+
+    /** The lengths for every config, and 1,024 too where it is cheap, for the plot. */
+    private static final Map<String, List<Integer>> DEFAULT_LENGTHS = Map.of("tiny", List.of(512, 1024),
+            "small", List.of(1024, 2048, 4096), "medium", List.of(2048, 4096));
 
     @Option(names = "--steps", defaultValue = "small=3,medium=2,tiny=2", split = ",", paramLabel = "CONFIG=N",
             description = "Training steps per run and config, the first a warm-up (default: ${DEFAULT-VALUE}).")
@@ -69,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Intra-op threads on both sides (default: the number of cores).")
     Integer threads;
 
-    @Option(names = "--preprocess-seconds", defaultValue = "5", paramLabel = "S",
+    @Option(names = "--preprocess-seconds", defaultValue = "3", paramLabel = "S",
             description = "Timed seconds of the preprocessing loop (default: ${DEFAULT-VALUE}).")
     double preprocessSeconds;
 
@@ -106,11 +111,19 @@ final class BenchCommand implements Callable<Integer> {
         }
         validate();
         BenchSuite.Plan plan = new BenchSuite.Plan(out.toAbsolutePath(),
-                (workdir == null ? out.resolve("work") : workdir).toAbsolutePath(), configs, lengths, steps,
+                (workdir == null ? out.resolve("work") : workdir).toAbsolutePath(), configs, lengthsByConfig(), steps,
                 threads == null ? Runtime.getRuntime().availableProcessors() : threads, preprocessSeconds,
                 loadConfig, python, peer.toAbsolutePath(), tokenizer.toAbsolutePath(), childHeap, measures);
         new BenchSuite(plan, printed).run();
         return 0;
+    }
+
+    private Map<String, List<Integer>> lengthsByConfig() {
+        Map<String, List<Integer>> byConfig = new LinkedHashMap<>();
+        for (String c : configs) {
+            byConfig.put(c, lengths != null ? lengths : DEFAULT_LENGTHS.get(c));
+        }
+        return byConfig;
     }
 
     private void validate() {
@@ -130,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
                         + MEASURES);
             }
         }
-        for (int t : lengths) {
+        for (int t : lengths == null ? List.<Integer>of() : lengths) {
             if (t <= 0 || t % BenchConfigs.EXAMPLE_TOKENS != 0) {
                 throw new CommandLine.ParameterException(cl, "--lengths: " + t + " is not a positive multiple of "
                         + BenchConfigs.EXAMPLE_TOKENS);
