@@ -259,10 +259,40 @@ public final class HfSoloTokenizer implements SoloTokenizer {
     }
 
     /**
+     * The native tokenizer receives text as UTF-8, in which an unpaired surrogate cannot be
+     * written; JNI's modified UTF-8 passed its three bytes anyway, and each became a replacement
+     * piece of its own. Each unpaired surrogate is read as one U+FFFD, Unicode's replacement
+     * character, instead.
+     */
+    static String withoutUnpairedSurrogates(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
+    /**
      * Encodes text with the Hugging Face tokenizer that knows neither SOLO's tokens nor the
      * file's control tokens; adds no {@code <s>}, never truncates or pads.
      *
-     * @param text any text; {@code "<s>"}, {@code "</s>"}, {@code "<vision>"} in it are text
+     * @param text any text; {@code "<s>"}, {@code "</s>"}, {@code "<vision>"} in it are text;
+     *     an unpaired surrogate (not valid Unicode) is read as U+FFFD, the replacement character
      * @return token ids, none of them a SOLO token or a control token
      * @throws IllegalStateException naming the tokenizer's file after {@link #close()}
      */
@@ -271,7 +301,7 @@ public final class HfSoloTokenizer implements SoloTokenizer {
         if (text == null) {
             throw new InvalidInputException("text must not be null");
         }
-        long[] ids = live(encoder).encode(text, false, false).getIds();
+        long[] ids = live(encoder).encode(withoutUnpairedSurrogates(text), false, false).getIds();
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = encoding.fileId(ids[i]);

@@ -632,4 +632,13 @@ class HfSoloTokenizerTest {
         Files.write(dir.resolve("tokenizer_config.json"), configJson.getBytes(StandardCharsets.UTF_8));
         return dir;
     }
+
+    @org.junit.jupiter.api.Test
+    void unpairedSurrogatesBecomeOneReplacementCharacterEach() {
+        assertThat(HfSoloTokenizer.withoutUnpairedSurrogates("a\uD800b\uDC00c\uDBFF")).isEqualTo("a\uFFFDb\uFFFDc\uFFFD");
+        assertThat(HfSoloTokenizer.withoutUnpairedSurrogates("pair \uD83D\uDE00 \uDC00\uD800"))
+                .isEqualTo("pair \uD83D\uDE00 \uFFFD\uFFFD");
+        String clean = "no surrogates at all";
+        assertThat(HfSoloTokenizer.withoutUnpairedSurrogates(clean)).isSameAs(clean);
+    }
 }
