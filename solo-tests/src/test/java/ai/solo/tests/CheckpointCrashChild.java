@@ -5,7 +5,11 @@ import ai.solo.text.SoloTokenizer;
 import ai.solo.train.Recipe;
 import ai.solo.train.Trainer;
 import ai.solo.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A training run that checkpoints after every step, printing {@code STEP n} and {@code
@@ -39,5 +43,17 @@ public final class CheckpointCrashChild {
             trainer.run();
         }
         System.out.println("DONE");
+    }
+
+    /**
+     * @param out a run's output folder
+     * @return its checkpoints whose state file is in place (written last, so the rest is too), by name
+     */
+    static List<Path> completeCheckpoints(Path out) throws IOException {
+        try (Stream<Path> dirs = Files.list(out)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("checkpoint-"))
+                    .filter(d -> Files.isRegularFile(d.resolve("trainer_state").resolve("state.json"))).sorted()
+                    .toList();
+        }
     }
 }

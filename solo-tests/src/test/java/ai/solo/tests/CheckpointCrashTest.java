@@ -107,15 +107,12 @@ class CheckpointCrashTest {
         return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    /** @return the newest checkpoint whose state file is in place (written last, atomically) */
+    /** @return the newest complete checkpoint */
     private static Path newestComplete(Path out) throws IOException {
         Path newest = null;
-        try (Stream<Path> dirs = Files.list(out)) {
-            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("checkpoint-")).toList()) {
-                if (Files.isRegularFile(d.resolve("trainer_state").resolve("state.json"))
-                        && (newest == null || step(d) > step(newest))) {
-                    newest = d;
-                }
+        for (Path d : CheckpointCrashChild.completeCheckpoints(out)) {
+            if (newest == null || step(d) > step(newest)) {
+                newest = d;
             }
         }
         assertThat(newest).as("a complete checkpoint in " + out).isNotNull();

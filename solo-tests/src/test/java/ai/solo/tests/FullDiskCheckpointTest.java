@@ -39,7 +39,7 @@ class FullDiskCheckpointTest {
         }
         first.destroyForcibly();
         first.waitFor(30, TimeUnit.SECONDS);
-        List<Path> before = checkpoints(out);
+        List<Path> before = CheckpointCrashChild.completeCheckpoints(out);
         assertThat(before).isNotEmpty();
 
         // resumed with 4 MiB per file: the tiny model's weights (about 18 MB) no longer fit
@@ -49,7 +49,7 @@ class FullDiskCheckpointTest {
         // names the checkpoint being written (its temporary folder) and the file system's reason
         assertThat(full.output()).contains("SoloException: cannot write").contains("checkpoint-00-captions-0000003")
                 .contains("File too large");
-        assertThat(checkpoints(out)).as("the checkpoints before the failure").containsAll(before);
+        assertThat(CheckpointCrashChild.completeCheckpoints(out)).as("the checkpoints before the failure").containsAll(before);
         try (Stream<Path> left = Files.list(out)) {
             assertThat(left.filter(p -> p.getFileName().toString().endsWith(".tmp"))).as("partial folders").isEmpty();
         }
@@ -82,12 +82,5 @@ class FullDiskCheckpointTest {
 
     private static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
-    }
-
-    private static List<Path> checkpoints(Path out) throws IOException {
-        try (Stream<Path> dirs = Files.list(out)) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("checkpoint-"))
-                    .filter(d -> Files.isRegularFile(d.resolve("trainer_state").resolve("state.json"))).sorted().toList();
-        }
     }
 }
