@@ -46,6 +46,18 @@ public final class CheckpointCrashChild {
     }
 
     /**
+     * @param out the run's output folder
+     * @param steps the stage's steps
+     * @return the command line of a child JVM running this class
+     */
+    static List<String> command(Path out, int steps) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+                System.getProperty("java.class.path"), CheckpointCrashChild.class.getName(), out.toString(),
+                Fixtures.mistralTokenizer().toString(), Integer.toString(steps));
+    }
+
+    /**
      * @param out a run's output folder
      * @return its checkpoints whose state file is in place (written last, so the rest is too), by name
      */

@@ -96,11 +96,7 @@ class CheckpointCrashTest {
     }
 
     private Process launch(Path out) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"), CheckpointCrashChild.class.getName(), out.toString(),
-                Fixtures.mistralTokenizer().toString(), Integer.toString(STEPS))
-                .redirectErrorStream(true).start();
+        return new ProcessBuilder(CheckpointCrashChild.command(out, STEPS)).redirectErrorStream(true).start();
     }
 
     private static BufferedReader reader(Process p) {

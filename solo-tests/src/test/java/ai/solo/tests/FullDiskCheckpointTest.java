@@ -71,10 +71,8 @@ class FullDiskCheckpointTest {
     }
 
     private static Process start(Path out, int steps, Long maxFileKiB) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String command = String.join(" ", quote(java), "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", quote(System.getProperty("java.class.path")), CheckpointCrashChild.class.getName(),
-                quote(out.toString()), quote(Fixtures.mistralTokenizer().toString()), Integer.toString(steps));
+        String command = CheckpointCrashChild.command(out, steps).stream().map(FullDiskCheckpointTest::quote)
+                .collect(java.util.stream.Collectors.joining(" "));
         String script = maxFileKiB == null ? "exec " + command
                 : "trap '' XFSZ; ulimit -f " + maxFileKiB + "; exec " + command;
         return new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();

@@ -1,5 +1,6 @@
 package ai.solo.examples.bench;
 
+import ai.solo.impl.engine.EngineProbe;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -42,7 +43,7 @@ public final class BenchChild {
         // preprocessing is single-threaded on both sides: the engine's threads do not take part
         int reported = measure.equals("preprocess") ? 1 : threads;
         BenchResult r = new BenchResult("java", measure, config, tokens, reported, metrics,
-                ProcessMemory.peakRssMib(), ProcessMemory.peakHeapMib(), JavaMeasures.runtime());
+                ProcessMemory.peakRssMib(), ProcessMemory.peakHeapMib(), EngineProbe.runtime());
         System.out.println(BenchResult.PREFIX + r.toJson());
         System.exit(0); // engine threads must not keep the child alive
     }

@@ -2,12 +2,10 @@ package ai.solo.examples.bench;
 
 import ai.solo.SoloConfig;
 import ai.solo.SoloModel;
-import ai.solo.generate.Conversation;
 import ai.solo.generate.GenerationConfig;
 import ai.solo.generate.GenerationResult;
 import ai.solo.generate.Generator;
 import ai.solo.image.ImagePatcher;
-import ai.solo.image.ImagePatches;
 import ai.solo.impl.engine.EngineProbe;
 import ai.solo.text.SoloTokenizer;
 import ai.solo.text.TokenSequence;
@@ -17,7 +15,6 @@ import ai.solo.train.SampleSources;
 import ai.solo.train.Stage;
 import ai.solo.train.Trainer;
 import ai.solo.train.TrainingListener;
-import ai.solo.train.TrainingSample;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -46,11 +42,6 @@ final class JavaMeasures {
     private static final int TIMED_RUNS = 3;
 
     private JavaMeasures() {
-    }
-
-    /** @return versions, BLAS and threads of the engine, for the result line */
-    static Map<String, Object> runtime() {
-        return EngineProbe.runtime();
     }
 
     /** Float32 matmul GFLOP/s at n = 1024 and 2048 (best of 5 one-second windows) and one tiny op's cost. */
@@ -76,7 +67,7 @@ final class JavaMeasures {
         try (SoloTokenizer tokenizer = SoloTokenizer.load(tokenizerDir); SoloModel model = SoloModel.create(config, 1)) {
             model.attachTokenizer(tokenizer);
             out = Files.createTempDirectory("solo-bench-train");
-            Stage stage = Stage.builder("bench").source(SampleSources.of("text", texts(tokenizer, 16)), 1.0)
+            Stage stage = Stage.builder("bench").source(SampleSources.of("text", BenchTexts.samples(tokenizer, 16)), 1.0)
                     .lossRule(LossRule.ALL_TEXT).steps(steps).packLength(tokens).batch(1, 1)
                     .learningRate(1e-4, 1e-4, 0).build();
             try (Trainer trainer = Trainer.builder(model, Recipe.of(stage)).outputDir(out)
@@ -114,21 +105,23 @@ final class JavaMeasures {
      * decoded image in memory, so patching is included.
      */
     static Map<String, Object> generate(Workdir work, String configName) {
-        TokenSequence expected = work.generationPrompt();
         BufferedImage image = read(work.dir().resolve("image-1024.png"));
         ImagePatcher patcher = ImagePatcher.create();
         GenerationConfig config = greedy(GENERATE_NEW_TOKENS);
         double[] ttft = new double[TIMED_RUNS];
         double[] decode = new double[TIMED_RUNS];
         int[] first = null;
+        int promptTokens = 0;
         try (SoloModel model = SoloModel.load(work.model(configName))) {
             Generator generator = Generator.create(model);
             for (int run = -1; run < TIMED_RUNS; run++) { // run -1 warms up
                 long start = System.nanoTime();
-                ImagePatches patches = patcher.patchify(image);
-                TokenSequence prompt = Workdir.prompt(patches, Arrays.copyOfRange(expected.inputIds(),
-                        expected.length() - 10, expected.length()));
+                TokenSequence prompt = Workdir.generationPrompt(patcher.patchify(image));
                 long patched = System.nanoTime() - start;
+                if (run < 0) {
+                    work.checkGenerationPrompt(prompt);
+                    promptTokens = prompt.length();
+                }
                 GenerationResult r = generator.generate(prompt, config, null);
                 if (r.generatedTokens() != GENERATE_NEW_TOKENS) {
                     throw new IllegalStateException("generated " + r.generatedTokens() + " tokens, not "
@@ -144,9 +137,9 @@ final class JavaMeasures {
         double medianTtft = median(ttft);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ttft_s", medianTtft);
-        m.put("prefill_tokens_per_s", expected.length() / medianTtft);
+        m.put("prefill_tokens_per_s", promptTokens / medianTtft);
         m.put("decode_tokens_per_s", median(decode));
-        m.put("prompt_tokens", expected.length());
+        m.put("prompt_tokens", promptTokens);
         m.put("first_ids", Arrays.stream(first).boxed().toList());
         return m;
     }
@@ -161,15 +154,16 @@ final class JavaMeasures {
         GenerationConfig config = greedy(BATCH_NEW_TOKENS);
         try (SoloModel model = SoloModel.load(work.model(configName))) {
             Generator generator = Generator.create(model);
-            List<TokenSequence> warm = work.batchPrompts(patcher, images);
+            List<TokenSequence> warm = Workdir.batchPrompts(patcher, images);
+            work.checkBatchPrompts(warm);
             generator.generateSequences(warm, config); // warm-up of both paths
             warm.forEach(p -> generator.generate(p, config, null));
 
             long start = System.nanoTime();
-            List<GenerationResult> batched = generator.generateSequences(work.batchPrompts(patcher, images), config);
+            List<GenerationResult> batched = generator.generateSequences(Workdir.batchPrompts(patcher, images), config);
             double batchedSeconds = (System.nanoTime() - start) / 1e9;
             start = System.nanoTime();
-            List<GenerationResult> alone = work.batchPrompts(patcher, images).stream()
+            List<GenerationResult> alone = Workdir.batchPrompts(patcher, images).stream()
                     .map(p -> generator.generate(p, config, null)).toList();
             double sequentialSeconds = (System.nanoTime() - start) / 1e9;
 
@@ -272,29 +266,6 @@ final class JavaMeasures {
         double[] s = values.clone();
         Arrays.sort(s);
         return s[s.length / 2];
-    }
-
-    /**
-     * @return {@code count} text samples of exactly 512 tokens ({@code <s>}, 510 words of one
-     *     token each, {@code </s>}), so rows of a multiple of 512 are filled exactly
-     */
-    private static List<TrainingSample> texts(SoloTokenizer tokenizer, int count) {
-        String[] words = {"the", "red", "square", "left", "of", "a", "blue", "circle", "under", "three", "green",
-            "stars", "chart", "value", "highest", "bar", "reads", "text", "small", "large"};
-        SplittableRandom random = new SplittableRandom(1);
-        int textTokens = BenchConfigs.EXAMPLE_TOKENS - 2;
-        List<TrainingSample> samples = new ArrayList<>();
-        while (samples.size() < count) {
-            String text = IntStream.range(0, textTokens).mapToObj(w -> words[random.nextInt(words.length)])
-                    .collect(Collectors.joining(" "));
-            int n = tokenizer.encode(text).length;
-            if (n != textTokens) {
-                throw new IllegalStateException("expected one token per word from " + tokenizer + ", got " + n);
-            }
-            samples.add(new TrainingSample(Conversation.builder().assistant(text).build(), TrainingSample.Kind.TEXT,
-                    "text:" + samples.size()));
-        }
-        return samples;
     }
 
     private static void deleteTree(Path dir) {

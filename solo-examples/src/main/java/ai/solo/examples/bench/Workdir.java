@@ -8,6 +8,7 @@ import ai.solo.text.ImageClose;
 import ai.solo.text.SequenceBuilder;
 import ai.solo.text.TokenSequence;
 import ai.solo.text.VisionTokens;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -131,9 +132,12 @@ public final class Workdir {
         JSON.writeValue(dir.resolve("batch.json").toFile(), Map.of("requests", requests));
     }
 
-    /** @return the 1024x1024 generation prompt: image, {@code <s>}, 10 text ids */
-    TokenSequence generationPrompt() {
-        return checked(prompt(dir.resolve("image-1024.png"), PROMPT_TEXT), "prompt-1024.json", 0);
+    /**
+     * @param patches the patches of {@code image-1024.png}
+     * @return the generation prompt: image, {@code <s>}, 10 text ids
+     */
+    static TokenSequence generationPrompt(ImagePatches patches) {
+        return prompt(patches, PROMPT_TEXT);
     }
 
     /** @return the decoded images of the batch measurement's 8 requests */
@@ -150,31 +154,52 @@ public final class Workdir {
     /**
      * @param patcher the patcher to use
      * @param images {@link #batchImages()}
-     * @return the 8 prompts of the batch measurement, checked against {@code batch.json}
+     * @return the 8 prompts of the batch measurement
      */
-    List<TokenSequence> batchPrompts(ImagePatcher patcher, List<BufferedImage> images) {
-        return IntStream.range(0, BATCH_REQUESTS).mapToObj(i -> checked(
-                prompt(patcher.patchify(images.get(i)), Arrays.copyOf(PROMPT_TEXT, 3 + i)), "batch.json", i))
-                .toList();
+    static List<TokenSequence> batchPrompts(ImagePatcher patcher, List<BufferedImage> images) {
+        return IntStream.range(0, BATCH_REQUESTS).mapToObj(i -> prompt(patcher.patchify(images.get(i)),
+                Arrays.copyOf(PROMPT_TEXT, 3 + i))).toList();
     }
 
-    /** The files say what both sides run: a Java prompt that differs from them is a bug here. */
-    private TokenSequence checked(TokenSequence p, String file, int request) {
+    /**
+     * The files say what both sides run: a Java prompt that differs from them is a bug here.
+     * Called once per measurement, outside its timed passes.
+     *
+     * @param prompt {@link #generationPrompt}
+     * @throws IllegalStateException if {@code prompt-1024.json} holds other ids
+     */
+    void checkGenerationPrompt(TokenSequence prompt) {
+        requireIds(prompt, readJson("prompt-1024.json").get("ids"), "prompt-1024.json");
+    }
+
+    /**
+     * @param prompts {@link #batchPrompts}
+     * @throws IllegalStateException if {@code batch.json} holds other ids
+     */
+    void checkBatchPrompts(List<TokenSequence> prompts) {
+        JsonNode requests = readJson("batch.json").get("requests");
+        for (int i = 0; i < prompts.size(); i++) {
+            requireIds(prompts.get(i), requests.get(i).get("ids"), "batch.json (request " + i + ")");
+        }
+    }
+
+    private JsonNode readJson(String file) {
         try {
-            var root = JSON.readTree(dir.resolve(file).toFile());
-            var ids = file.equals("batch.json") ? root.get("requests").get(request).get("ids") : root.get("ids");
-            int[] expected = new int[ids.size()];
-            for (int i = 0; i < expected.length; i++) {
-                expected[i] = ids.get(i).asInt();
-            }
-            if (!Arrays.equals(expected, p.inputIds())) {
-                throw new IllegalStateException(file + " (request " + request + ") does not match the prompt built"
-                        + " from its image: rerun with a fresh --workdir");
-            }
+            return JSON.readTree(dir.resolve(file).toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir.resolve(file), e);
         }
-        return p;
+    }
+
+    private static void requireIds(TokenSequence prompt, JsonNode ids, String where) {
+        int[] expected = new int[ids.size()];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = ids.get(i).asInt();
+        }
+        if (!Arrays.equals(expected, prompt.inputIds())) {
+            throw new IllegalStateException(where + " does not match the prompt built from its image: rerun with"
+                    + " a fresh --workdir");
+        }
     }
 
     /** @return image tokens, {@code <s>}, then the text ids; patches from the SDK's patcher */

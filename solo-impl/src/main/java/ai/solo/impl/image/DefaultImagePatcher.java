@@ -142,38 +142,32 @@ public final class DefaultImagePatcher implements ImagePatcher {
     }
 
     /**
-     * A decoded image already on the patch grid in plain BGR bytes (most JPEGs of a size that
-     * needs no resampling) is cut straight from the decoder's bytes; any other goes through RGB.
+     * Resizes, normalises and cuts a decoded image. One already on the patch grid in plain BGR
+     * bytes (most JPEGs of a size that needs no resampling) is cut straight from the decoder's
+     * bytes; any other goes through packed RGB and the resampler.
      */
     private ImagePatches fromImage(BufferedImage image) {
-        byte[] bgr = PatchExtractor.plainBgrBytes(image);
-        if (bgr != null) {
-            ResizeRule.Target target = ResizeRule.plan(image.getWidth(), image.getHeight(), settings.patchSize(),
-                    settings.maxResolution());
-            if (target.width() == image.getWidth() && target.height() == image.getHeight()) {
-                return new ImagePatches(target.grid(), image.getWidth(), image.getHeight(),
-                        PatchExtractor.extractBgr(bgr, image.getWidth(), target.grid()));
-            }
-        }
-        return fromRgb(RgbConverter.toRgb(image));
-    }
-
-    private ImagePatches fromRgb(RgbImage rgb) {
         long start = System.nanoTime();
-        ResizeRule.Target target = ResizeRule.plan(rgb.width(), rgb.height(), settings.patchSize(),
-                settings.maxResolution());
+        int width = image.getWidth();
+        int height = image.getHeight();
+        ResizeRule.Target target = ResizeRule.plan(width, height, settings.patchSize(), settings.maxResolution());
         PatchGrid grid = target.grid();
         if ((long) grid.count() * grid.patchDim() > Integer.MAX_VALUE - 8) {
             throw new InvalidInputException("patch grid " + grid.rows() + "x" + grid.cols() + " of "
                     + grid.patchSize() + " needs more floats than a Java array holds");
         }
-        RgbImage resized = PilResampler.resize(rgb, target.width(), target.height());
-        float[] values = PatchExtractor.extract(resized, grid);
-        if (logger.isDebugEnabled()) {
-            logger.debug("Patchified {}x{} to {}x{} ({}x{} patches of {}) in {} us", rgb.width(), rgb.height(),
-                    target.width(), target.height(), grid.rows(), grid.cols(), grid.patchSize(),
-                    (System.nanoTime() - start) / 1000);
+        byte[] bgr = PatchExtractor.plainBgrBytes(image);
+        float[] values;
+        if (bgr != null && target.width() == width && target.height() == height) {
+            values = PatchExtractor.extractBgr(bgr, width, grid);
+        } else {
+            RgbImage resized = PilResampler.resize(RgbConverter.toRgb(image), target.width(), target.height());
+            values = PatchExtractor.extract(resized, grid);
         }
-        return new ImagePatches(grid, rgb.width(), rgb.height(), values);
+        if (logger.isDebugEnabled()) {
+            logger.debug("Patchified {}x{} to {}x{} ({}x{} patches of {}) in {} us", width, height, target.width(),
+                    target.height(), grid.rows(), grid.cols(), grid.patchSize(), (System.nanoTime() - start) / 1000);
+        }
+        return new ImagePatches(grid, width, height, values);
     }
 }

@@ -2,8 +2,8 @@ package ai.solo.tests.bench;
 
 import ai.solo.ModelOptions;
 import ai.solo.SoloConfig;
+import ai.solo.examples.bench.BenchTexts;
 import ai.solo.SoloModel;
-import ai.solo.generate.Conversation;
 import ai.solo.text.SoloTokenizer;
 import ai.solo.train.LossRule;
 import ai.solo.train.Recipe;
@@ -11,7 +11,6 @@ import ai.solo.train.SampleSources;
 import ai.solo.train.Stage;
 import ai.solo.train.Trainer;
 import ai.solo.train.TrainingListener;
-import ai.solo.train.TrainingSample;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,7 +23,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
@@ -247,7 +245,7 @@ public final class AttentionMemoryBenchmark {
         try (SoloTokenizer tokenizer = SoloTokenizer.load(shared.resolve("data/mistral-tokenizer"));
                 SoloModel model = SoloModel.create(config, 1, options)) {
             model.attachTokenizer(tokenizer);
-            Stage stage = Stage.builder("bench").source(SampleSources.of("text", texts(tokenizer, 16)), 1.0)
+            Stage stage = Stage.builder("bench").source(SampleSources.of("text", BenchTexts.samples(tokenizer, 16)), 1.0)
                     .lossRule(LossRule.ALL_TEXT).steps(steps).packLength(tokens).batch(1, 1)
                     .learningRate(1e-4, 1e-5, 1).build();
             System.out.printf("%s, %,d tokens per row (%d examples of %d), %d steps; RSS after model creation %.2f GiB%n",
@@ -278,31 +276,6 @@ public final class AttentionMemoryBenchmark {
         }
         System.out.printf("peak RSS at the end of the process %.2f GiB%n", status("VmHWM:") / GIB);
         System.out.println(RESULT + mode + " " + tokens + " " + peak[0] + " " + nanos + " " + cpu + " " + stepTokens);
-    }
-
-    /**
-     * @return {@code count} plain-text samples of exactly {@link #EXAMPLE_TOKENS} tokens each
-     *     ({@code <s>} + text + {@code </s>}), so rows of a multiple of it are filled exactly
-     */
-    private static List<TrainingSample> texts(SoloTokenizer tokenizer, int count) {
-        String[] words = {"the", "red", "square", "left", "of", "a", "blue", "circle", "under", "three", "green",
-            "stars", "chart", "value", "highest", "bar", "reads", "text", "small", "large"};
-        SplittableRandom random = new SplittableRandom(1);
-        List<TrainingSample> samples = new ArrayList<>();
-        int textTokens = EXAMPLE_TOKENS - 2;
-        while (samples.size() < count) {
-            StringBuilder text = new StringBuilder();
-            for (int w = 0; w < textTokens; w++) {
-                text.append(w == 0 ? "" : " ").append(words[random.nextInt(words.length)]);
-            }
-            int n = tokenizer.encode(text.toString()).length;
-            if (n != textTokens) {
-                throw new IllegalStateException("expected one token per word, got " + n + " for " + textTokens);
-            }
-            samples.add(new TrainingSample(Conversation.builder().assistant(text.toString()).build(),
-                    TrainingSample.Kind.TEXT, "text:" + samples.size()));
-        }
-        return samples;
     }
 
     /** @return a {@code /proc/meminfo} field in bytes */
