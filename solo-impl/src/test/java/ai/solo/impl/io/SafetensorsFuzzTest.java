@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * {@code JAZZER_FUZZ=1} it fuzzes for {@code maxDuration}.
  */
 class SafetensorsFuzzTest {
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "20s")
     void readerRefusesOrReadsAnyBytes(byte[] bytes) {
         Path file;
         try {
