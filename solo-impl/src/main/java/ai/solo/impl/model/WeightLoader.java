@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * <p>F32 and F16 tensors go straight from the mapping to the engine (one native copy, none on
  * the Java heap). BF16 and F64 are converted to float32 in bounded chunks, because the engine
  * must never see bfloat16.
+ *
+ * <p>Every tensor is checked for NaN and infinity once it is in engine memory: a checkpoint saved
+ * from a diverged run would otherwise load silently and generate garbage. The check costs two
+ * passes over each tensor and a temporary of one byte per element of the largest one.
  */
 public final class WeightLoader {
     private static final Logger logger = LoggerFactory.getLogger(WeightLoader.class);
@@ -36,7 +40,8 @@ public final class WeightLoader {
      * @param manager owner of the new arrays
      * @param type element type to hold the weights in
      * @return the weights
-     * @throws CheckpointException naming file and tensor on a missing tensor, wrong shape or dtype
+     * @throws CheckpointException naming file and tensor on a missing tensor, wrong shape or
+     *     dtype, or a NaN or infinite value
      */
     public static ModelWeights load(SafetensorsCheckpoint checkpoint, SoloConfig config, NDManager manager,
             DataType type) {
@@ -60,11 +65,30 @@ public final class WeightLoader {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         ChunkedFill converter = new ChunkedFill();
         for (String name : expected.keySet()) {
-            NDArray array = read(checkpoint, checkpoint.info(name), manager, type, converter);
+            TensorInfo info = checkpoint.info(name);
+            NDArray array = read(checkpoint, info, manager, type, converter);
             array.setName(name);
+            requireFinite(array, info);
             tensors.put(name, array);
         }
         return new ModelWeights(manager, tensors, config);
+    }
+
+    private static void requireFinite(NDArray array, TensorInfo info) {
+        String bad;
+        try (NDArray nan = array.isNaN(); NDArray anyNan = nan.any()) {
+            bad = anyNan.getBoolean() ? "NaN" : null;
+        }
+        if (bad == null) {
+            try (NDArray inf = array.isInfinite(); NDArray anyInf = inf.any()) {
+                bad = anyInf.getBoolean() ? "infinite" : null;
+            }
+        }
+        if (bad != null) {
+            array.close();
+            throw new CheckpointException(info.file() + ": tensor " + info.name() + " holds " + bad
+                    + " values; the checkpoint was saved from a diverged run or is corrupt");
+        }
     }
 
     private static NDArray read(SafetensorsCheckpoint checkpoint, TensorInfo info, NDManager manager, DataType type,

@@ -16,11 +16,13 @@ import ai.solo.SoloConfig;
 import ai.solo.SoloModel;
 import ai.solo.TensorType;
 import ai.solo.impl.config.ConfigCodec;
+import ai.solo.impl.io.DType;
 import ai.solo.impl.io.SafetensorsCheckpoint;
 import ai.solo.impl.io.SafetensorsFile;
 import ai.solo.impl.io.SafetensorsWriter;
 import ai.solo.impl.io.TensorData;
 import ai.solo.impl.io.TensorEntry;
+import ai.solo.impl.io.TensorConversions;
 import ai.solo.impl.io.TensorInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DjlSoloModelTest {
     private static SoloConfig config;
@@ -220,6 +224,20 @@ class DjlSoloModelTest {
                 .hasMessageContaining("[32, 48]");
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"F32, NaN", "F32, Infinity", "F16, NaN", "F16, -Infinity", "BF16, NaN", "BF16, Infinity"})
+    void nonFiniteWeightsAreRefusedNamingFileAndTensor(TensorType type, float value) throws Exception {
+        model.save(dir, SaveOptions.defaults().withWeightType(type));
+        String tensor = TensorNames.downProj(1);
+        poison(dir.resolve("model.safetensors"), tensor, 5, value);
+
+        assertThatThrownBy(() -> DjlSoloModel.load(dir, ModelOptions.defaults()))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("model.safetensors")
+                .hasMessageContaining(tensor)
+                .hasMessageContaining(Float.isNaN(value) ? "NaN" : "infinite");
+    }
+
     @Test
     void missingFolderAndMissingWeightsAreCheckpointErrors() throws Exception {
         assertThatThrownBy(() -> DjlSoloModel.load(dir.resolve("absent"), ModelOptions.defaults()))
@@ -300,6 +318,29 @@ class DjlSoloModelTest {
     }
 
     /** Rewrites model.safetensors without {@code drop}, or with it reshaped to {@code newShape}. */
+    /** Overwrites element {@code index} of a tensor in a saved file, in the tensor's own dtype. */
+    private static void poison(Path file, String name, int index, float value) throws Exception {
+        TensorInfo info;
+        try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(file.getParent())) {
+            info = ckpt.info(name);
+        }
+        java.nio.ByteBuffer element = java.nio.ByteBuffer.allocate(info.dtype() == DType.F32 ? 4 : 2)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        switch (info.dtype()) {
+            case F32 -> element.putFloat(value);
+            case F16 -> element.putShort(TensorConversions.f32ToF16(value));
+            case BF16 -> element.putShort(TensorConversions.f32ToBf16(value));
+            default -> throw new IllegalArgumentException(info.dtype().toString());
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer prefix = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ch.read(prefix, 0);
+            long dataStart = 8 + prefix.getLong(0);
+            ch.write(element.flip(), dataStart + info.begin() + (long) index * element.capacity());
+        }
+    }
+
     private static void rewriteWeights(Path dir, String name, long[] newShape) throws Exception {
         Path file = dir.resolve("model.safetensors");
         List<TensorEntry> entries = new ArrayList<>();
