@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,9 @@ import javax.imageio.ImageIO;
 /**
  * A corpus of hostile image files, made in code so that every byte is explained: truncated,
  * empty, mislabelled, degenerate, decompression bombs, corrupt bodies and formats SOLO does not
- * take. Each entry says what the SDK must do with it.
+ * take. Each entry says what the SDK must do with it. Five odd but valid files that Java cannot
+ * write (CMYK JPEG, animated GIF, lossy and lossless WebP, 16-bit PNG) were made with Pillow and
+ * are test resources beside this class; {@link #COLOURS} says what each must decode to.
  */
 final class HostileImages {
     /** What an entry must lead to. */
@@ -37,6 +40,17 @@ final class HostileImages {
             return name;
         }
     }
+
+    /**
+     * The Pillow-made files and the colour every pixel must decode to: CMYK through its Adobe
+     * marker, an animated GIF by its first frame, a 16-bit PNG scaled to 8 bits.
+     */
+    static final Map<String, Color> COLOURS = Map.of(
+            "jpeg-cmyk-red.jpg", Color.RED,
+            "gif-animated-red-green-blue.gif", Color.RED,
+            "webp-lossy-red.webp", Color.RED,
+            "webp-lossless-red.webp", Color.RED,
+            "png-16-bit-white.png", Color.WHITE);
 
     private HostileImages() {
     }
@@ -86,6 +100,9 @@ final class HostileImages {
         add(c, "bmp-claims-100000x100000", bmpClaiming(bmp, 100_000, 100_000), Expect.REFUSED);
         add(c, "webp-riff-garbage", webpGarbage(), Expect.REFUSED);
         add(c, "webp-riff-header-only", Arrays.copyOf(webpGarbage(), 12), Expect.REFUSED);
+        for (String name : COLOURS.keySet()) {
+            add(c, name, resource(name), Expect.DECODED);
+        }
         return c;
     }
 
@@ -112,6 +129,17 @@ final class HostileImages {
         BufferedImage img = new BufferedImage(33, 17, BufferedImage.TYPE_BYTE_BINARY, cm);
         img.getRaster().setSample(5, 5, 0, 1);
         return img;
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = HostileImages.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + name + " is missing");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static byte[] encode(BufferedImage img, String format) {

@@ -2,11 +2,13 @@ package ai.solo.tests.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import ai.solo.InvalidInputException;
 import ai.solo.image.ImagePatcher;
 import ai.solo.image.ImagePatches;
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +27,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HostileImagesTest {
     /** The corpus holds 100000 x 1 images: allowed, but nothing near a bomb's size. */
     private final ImagePatcher patcher = ImagePatcher.builder().maxPixels(40_000_000L).build();
+
+    /** ImageNet normalisation of SPEC §2, undone to read colours back. */
+    private static final double[] MEAN = {0.485, 0.456, 0.406};
+    private static final double[] STD = {0.229, 0.224, 0.225};
 
     @TempDir
     Path dir;
@@ -55,6 +61,33 @@ class HostileImagesTest {
         } else {
             assertThat(thrown).as(entry.name()).isNull();
         }
+    }
+
+    static Stream<String> colouredFiles() {
+        return HostileImages.COLOURS.keySet().stream().sorted();
+    }
+
+    /** CMYK, animation, WebP and 16 bits are decoded to the colours they show, not merely to something. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("colouredFiles")
+    void oddButValidFilesDecodeToTheirColour(String name) {
+        Color expected = HostileImages.COLOURS.get(name);
+        ImagePatches patches = patcher.patchify(HostileImages.corpus().get(name).bytes());
+
+        int p = patches.grid().patchSize();
+        float[] first = patches.patch(0);
+        int[] rgb = new int[3];
+        for (int channel = 0; channel < 3; channel++) {
+            double sum = 0;
+            for (int i = 0; i < p * p; i++) {
+                sum += first[channel * p * p + i];
+            }
+            // undo the ImageNet normalisation of SPEC §2
+            rgb[channel] = (int) Math.round((sum / (p * p) * STD[channel] + MEAN[channel]) * 255);
+        }
+        assertThat(rgb[0]).as(name + " red").isCloseTo(expected.getRed(), within(6));
+        assertThat(rgb[1]).as(name + " green").isCloseTo(expected.getGreen(), within(6));
+        assertThat(rgb[2]).as(name + " blue").isCloseTo(expected.getBlue(), within(6));
     }
 
     private static void checkPatches(HostileImages.Entry entry, ImagePatches patches) {
