@@ -318,6 +318,23 @@ class DjlSoloModelTest {
     }
 
     /** Rewrites model.safetensors without {@code drop}, or with it reshaped to {@code newShape}. */
+    @Test
+    void largeFiniteWeightsWhoseFloat16SumOverflowsStillLoad() throws Exception {
+        model.save(dir);
+        Path file = dir.resolve("model.safetensors");
+        long count;
+        try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(dir)) {
+            count = ckpt.info(TensorNames.FINAL_NORM).byteSize() / 4;
+        }
+        for (int i = 0; i < count; i++) {
+            poison(file, TensorNames.FINAL_NORM, i, 60_000f); // the float16 sum is past 65504
+        }
+
+        try (SoloModel f16 = DjlSoloModel.load(dir, ModelOptions.defaults().withPrecision(ai.solo.Precision.FLOAT16))) {
+            assertThat(f16.config()).isEqualTo(config);
+        }
+    }
+
     /** Overwrites element {@code index} of a tensor in a saved file, in the tensor's own dtype. */
     private static void poison(Path file, String name, int index, float value) throws Exception {
         TensorInfo info;
