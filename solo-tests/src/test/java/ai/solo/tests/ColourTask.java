@@ -64,7 +64,7 @@ final class ColourTask {
     }
 
     /** Records every step's loss and whether it was skipped. */
-    static class Losses implements TrainingListener {
+    static final class Losses implements TrainingListener {
         final List<Double> values = new ArrayList<>();
         final List<Boolean> skipped = new ArrayList<>();
 

@@ -42,8 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Under {@link MalformedRecords#SKIP} training runs on what is usable: the malformed records
  * are counted at read time, the corrupt and oversized images are left out when encoded, and the
  * over-long answer is cut to the row. Under {@link MalformedRecords#FAIL} the run stops at the
- * first bad record, naming its file and line, and the checkpoint already in the output folder
- * is untouched.
+ * first record the reader refuses, naming its file and line, and no checkpoint is lost: neither
+ * one already in the output folder nor those of the steps before the bad line. FAIL governs
+ * what the reader sees; an image that exists but cannot be decoded is left out when encoded, as
+ * under SKIP, with a warning naming {@code file:line}.
  */
 class HostileDatasetsTest {
     private static final int ROW = 64;
@@ -154,7 +156,7 @@ class HostileDatasetsTest {
     }
 
     @Test
-    void trainingUnderFailStopsAtTheFirstBadLineAndLeavesTheEarlierCheckpoint() throws IOException {
+    void trainingUnderFailStopsAtTheFirstBadLineAndLosesNoCheckpoint() throws IOException {
         Path out = dir.resolve("out");
         Path good = Files.write(dir.resolve("good.jsonl"), List.of(records().get(1), records().get(2)));
         try (SoloModel model = ColourTask.tinyModel(5, tokenizer);
@@ -162,28 +164,43 @@ class HostileDatasetsTest {
                 Trainer trainer = Trainer.builder(model, Recipe.of(stage(source, 1))).outputDir(out).build()) {
             trainer.run();
         }
-        Map<Path, byte[]> before = contents(out);
+        Map<Path, byte[]> before = contents(out.resolve("hostile"));
+        // 24 good lines give the second run a few steps, each checkpointed, before line 30
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            lines.add(records().get(1));
+            lines.add(records().get(2));
+        }
+        lines.addAll(records().values());
+        Path late = Files.write(dir.resolve("late.jsonl"), lines);
 
-        try (SoloModel model = ColourTask.tinyModel(6, tokenizer); SampleSource source = read(MalformedRecords.FAIL);
-                Trainer trainer = Trainer.builder(model, Recipe.of(stage(source, 4))).outputDir(out).build()) {
+        try (SoloModel model = ColourTask.tinyModel(6, tokenizer);
+                SampleSource source = SampleSources.read(DataFormat.LLAVA, late, root, MalformedRecords.FAIL);
+                Trainer trainer = Trainer.builder(model, Recipe.of(stage(source, 20))).outputDir(out)
+                        .checkpointEvery(1).build()) {
             assertThatThrownBy(trainer::run).isInstanceOf(InvalidInputException.class)
-                    .hasMessageContaining(data + ":6").hasMessageContaining("image not found");
+                    .hasMessageContaining(late + ":30").hasMessageContaining("image not found");
         }
 
-        Map<Path, byte[]> after = contents(out);
-        assertThat(after.keySet()).containsAll(before.keySet());
-        before.forEach((file, bytes) -> assertThat(after.get(file)).as(file.toString()).isEqualTo(bytes));
-        try (SoloModel saved = SoloModel.load(out.resolve("hostile"))) {
-            assertThat(saved.config().hiddenSize()).isEqualTo(32);
+        assertThat(contents(out.resolve("hostile"))).as("the first run's checkpoint")
+                .containsOnlyKeys(before.keySet())
+                .allSatisfy((file, bytes) -> assertThat(bytes).as(file.toString()).isEqualTo(before.get(file)));
+        List<Path> saved;
+        try (Stream<Path> dirs = Files.list(out)) {
+            saved = dirs.filter(d -> d.getFileName().toString().startsWith("checkpoint-")).sorted().toList();
+        }
+        assertThat(saved).as("the second run checkpointed its steps before line 30").isNotEmpty();
+        try (SoloModel newest = SoloModel.load(saved.get(saved.size() - 1))) {
+            assertThat(newest.config().hiddenSize()).isEqualTo(32);
         }
     }
 
-    /** Every checkpoint file under {@code out}, by path relative to it. */
-    private static Map<Path, byte[]> contents(Path out) throws IOException {
+    /** Every file under {@code folder}, by path relative to it. */
+    private static Map<Path, byte[]> contents(Path folder) throws IOException {
         Map<Path, byte[]> files = new LinkedHashMap<>();
-        try (Stream<Path> walk = Files.walk(out.resolve("hostile"))) {
+        try (Stream<Path> walk = Files.walk(folder)) {
             for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                files.put(out.relativize(p), Files.readAllBytes(p));
+                files.put(folder.relativize(p), Files.readAllBytes(p));
             }
         }
         return files;

@@ -16,6 +16,7 @@ import ai.solo.text.SoloTokenizer;
 import ai.solo.train.Recipe;
 import ai.solo.train.Stage;
 import ai.solo.train.Trainer;
+import ai.solo.train.TrainingListener;
 import ai.solo.train.TrainingSummary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,7 +52,7 @@ class NonFiniteMidTrainingTest {
     }
 
     /** Writes NaN into the final norm's first weight after step {@code at}, and puts it back after {@code until}. */
-    private static final class Fault extends ColourTask.Losses {
+    private static final class Fault implements TrainingListener {
         private final NDArray weight;
         private final int at;
         private final int until;
@@ -65,7 +66,6 @@ class NonFiniteMidTrainingTest {
 
         @Override
         public void onStep(StepMetrics step) {
-            super.onStep(step);
             if (step.step() == at) {
                 saved = weight.getFloat(0);
                 weight.set(new NDIndex(0), Float.NaN);
@@ -79,14 +79,14 @@ class NonFiniteMidTrainingTest {
     void stopPolicyNamesTheStepKeepsTheLastCheckpointAndResumesFromIt() {
         Stage stage = ColourTask.captionStage(6).build();
         try (SoloModel model = ColourTask.tinyModel(3, tokenizer)) {
-            Fault fault = new Fault(model, 3, -1);
+            ColourTask.Losses losses = new ColourTask.Losses();
             try (Trainer trainer = Trainer.builder(model, Recipe.of(stage)).outputDir(out).checkpointEvery(2)
-                    .listener(fault).build()) {
+                    .listener(losses).listener(new Fault(model, 3, -1)).build()) {
                 assertThatThrownBy(trainer::run).isInstanceOf(SoloException.class)
                         .hasMessageContaining("stage captions, step 4: loss NaN")
                         .hasMessageContaining("last checkpoint intact in " + out);
             }
-            assertThat(fault.values).hasSize(3).allMatch(Double::isFinite);
+            assertThat(losses.values).hasSize(3).allMatch(Double::isFinite);
         }
         assertThat(out.resolve("checkpoint-00-captions-0000002")).isDirectory();
         assertThat(out.resolve("checkpoint-00-captions-0000004")).doesNotExist();
@@ -109,17 +109,16 @@ class NonFiniteMidTrainingTest {
     @Test
     void skipStepPolicyReportsTheStepAndTrainsOnOnceTheFaultIsGone() throws IOException {
         Stage stage = ColourTask.captionStage(6).nonFiniteLoss(Stage.NonFiniteLoss.SKIP_STEP).build();
-        Fault fault;
-        try (SoloModel model = ColourTask.tinyModel(3, tokenizer)) {
-            fault = new Fault(model, 3, 4);
-            try (Trainer trainer = Trainer.builder(model, Recipe.of(stage)).outputDir(out).listener(fault).build()) {
-                trainer.run();
-            }
+        ColourTask.Losses losses = new ColourTask.Losses();
+        try (SoloModel model = ColourTask.tinyModel(3, tokenizer);
+                Trainer trainer = Trainer.builder(model, Recipe.of(stage)).outputDir(out).listener(losses)
+                        .listener(new Fault(model, 3, 4)).build()) {
+            trainer.run();
         }
 
-        assertThat(fault.skipped).containsExactly(false, false, false, true, false, false);
-        assertThat(fault.values.get(3)).isNaN();
-        assertThat(List.of(fault.values.get(4), fault.values.get(5))).allMatch(Double::isFinite);
+        assertThat(losses.skipped).containsExactly(false, false, false, true, false, false);
+        assertThat(losses.values.get(3)).isNaN();
+        assertThat(List.of(losses.values.get(4), losses.values.get(5))).allMatch(Double::isFinite);
         List<JsonNode> steps = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
         for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
@@ -136,6 +135,24 @@ class NonFiniteMidTrainingTest {
         try (SoloModel trained = SoloModel.load(out.resolve("captions"))) {
             trained.attachTokenizer(tokenizer);
             assertFinite(trained);
+        }
+    }
+
+    @Test
+    void aFaultThatStaysIsNeverCheckpointedSoTheGoodCheckpointsSurvive() {
+        Stage stage = ColourTask.captionStage(8).nonFiniteLoss(Stage.NonFiniteLoss.SKIP_STEP).build();
+        try (SoloModel model = ColourTask.tinyModel(3, tokenizer);
+                Trainer trainer = Trainer.builder(model, Recipe.of(stage)).outputDir(out).checkpointEvery(1)
+                        .listener(new Fault(model, 3, -1)).build()) {
+            assertThatThrownBy(trainer::run).isInstanceOf(SoloException.class)
+                    .hasMessageContaining("stage captions, step 3: weight " + TensorNames.FINAL_NORM + " (NaN)")
+                    .hasMessageContaining("no checkpoint is written");
+        }
+
+        assertThat(out.resolve("checkpoint-00-captions-0000003")).doesNotExist();
+        try (SoloModel saved = SoloModel.load(out.resolve("checkpoint-00-captions-0000002"))) {
+            saved.attachTokenizer(tokenizer);
+            assertFinite(saved);
         }
     }
 

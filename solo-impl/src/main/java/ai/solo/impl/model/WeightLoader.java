@@ -25,8 +25,7 @@ import org.slf4j.LoggerFactory;
  * must never see bfloat16.
  *
  * <p>Every tensor is checked for NaN and infinity once it is in engine memory: a checkpoint saved
- * from a diverged run would otherwise load silently and generate garbage. The check is a sum
- * per tensor, about 40 ms for 250M parameters (see docs/RELIABILITY.md).
+ * from a diverged run would otherwise load silently and generate garbage ({@link FiniteValues}).
  */
 public final class WeightLoader {
     private static final Logger logger = LoggerFactory.getLogger(WeightLoader.class);
@@ -68,35 +67,21 @@ public final class WeightLoader {
             TensorInfo info = checkpoint.info(name);
             NDArray array = read(checkpoint, info, manager, type, converter);
             array.setName(name);
-            requireFinite(array, info);
+            requireFinite(array, info, type);
             tensors.put(name, array);
         }
         return new ModelWeights(manager, tensors, config);
     }
 
-    private static void requireFinite(NDArray array, TensorInfo info) {
-        // One vectorised pass: any NaN or infinity makes the sum non-finite. Only then do the
-        // exact tests run (isNaN/isInfinite cost twenty times as much), since a float16 sum can
-        // also overflow on finite values.
-        try (NDArray sum = array.sum(); NDArray sum32 = sum.toType(DataType.FLOAT32, false)) {
-            if (Float.isFinite(sum32.getFloat())) {
-                return;
-            }
+    private static void requireFinite(NDArray array, TensorInfo info, DataType type) {
+        String problem = FiniteValues.problem(array);
+        if (problem == null) {
+            return;
         }
-        String bad;
-        try (NDArray nan = array.isNaN(); NDArray anyNan = nan.any()) {
-            bad = anyNan.getBoolean() ? "NaN" : null;
-        }
-        if (bad == null) {
-            try (NDArray inf = array.isInfinite(); NDArray anyInf = inf.any()) {
-                bad = anyInf.getBoolean() ? "infinite" : null;
-            }
-        }
-        if (bad != null) {
-            array.close();
-            throw new CheckpointException(info.file() + ": tensor " + info.name() + " holds " + bad
-                    + " values; the checkpoint was saved from a diverged run or is corrupt");
-        }
+        boolean narrowed = type == DataType.FLOAT16 && info.dtype() != DType.F16;
+        throw new CheckpointException(info.file() + ": tensor " + info.name() + " holds " + problem + " values"
+                + (narrowed ? " in float16: the checkpoint holds NaN or infinity, or values beyond float16's range"
+                        + " (65504); load it in FLOAT32" : "; the checkpoint was saved from a diverged run or is corrupt"));
     }
 
     private static NDArray read(SafetensorsCheckpoint checkpoint, TensorInfo info, NDManager manager, DataType type,

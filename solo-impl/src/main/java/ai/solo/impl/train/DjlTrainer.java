@@ -10,6 +10,7 @@ import ai.solo.SoloException;
 import ai.solo.image.ImagePatcher;
 import ai.solo.impl.engine.Engines;
 import ai.solo.impl.model.DjlSoloModel;
+import ai.solo.impl.model.FiniteValues;
 import ai.solo.impl.model.ModelWeights;
 import ai.solo.impl.model.TensorNames;
 import ai.solo.impl.train.listen.ConsoleProgress;
@@ -255,6 +256,7 @@ public final class DjlTrainer implements Trainer {
                         heldOut = evaluate(done);
                     }
                     if (settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0 && done < steps) {
+                        requireFiniteWeights(done);
                         Path dir = checkpoints.save(checkpointName(done), model, optimizer, position(done, false));
                         listeners.forEach(l -> l.onCheckpoint(dir, stage.name(), done));
                     }
@@ -262,11 +264,25 @@ public final class DjlTrainer implements Trainer {
                 if (stage.heldOut() != null) {
                     heldOut = evaluate(steps);
                 }
+                requireFiniteWeights(steps);
                 Path dir = checkpoints.save(stage.name(), model, null, position(steps, true));
                 listeners.forEach(l -> l.onCheckpoint(dir, stage.name(), steps));
                 return new Result(steps - firstStep, tokens, lastLoss, heldOut, dir);
             } finally {
                 parallel.close();
+            }
+        }
+
+        /**
+         * Under SKIP_STEP a fault that stays in the weights skips every later step; saving such
+         * weights would rotate the last good checkpoints out, so the run stops instead.
+         */
+        private void requireFiniteWeights(long step) {
+            String problem = FiniteValues.firstProblem(model.weights().all());
+            if (problem != null) {
+                throw new SoloException("stage " + stage.name() + ", step " + step + ": weight " + problem
+                        + " is not finite; no checkpoint is written, so the last one in " + settings.outputDir()
+                        + " stays intact");
             }
         }
 
@@ -418,7 +434,8 @@ public final class DjlTrainer implements Trainer {
                             stage.packLength());
                 }
                 return seq;
-            } catch (SoloException e) {
+            } catch (InvalidInputException e) {
+                // a sample its data cannot support (an unreadable image); engine errors stop the run
                 logger.warn("Skipping {}: {}", sample.origin(), e.getMessage());
                 return null;
             }

@@ -2,7 +2,7 @@ package ai.solo.impl.train;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.solo.SoloException;
+import ai.solo.InvalidInputException;
 import ai.solo.generate.ChatTemplate;
 import ai.solo.image.ImagePatcher;
 import ai.solo.impl.engine.Engines;
@@ -109,7 +109,8 @@ public final class HeldOutLoss {
                 logger.warn("Skipping {}: its images need more than a row of {} tokens", sample.origin(), packLength);
             }
             return seq;
-        } catch (SoloException e) {
+        } catch (InvalidInputException e) {
+            // a sample its data cannot support (an unreadable image); engine errors stop the evaluation
             logger.warn("Skipping {}: {}", sample.origin(), e.getMessage());
             return null;
         }

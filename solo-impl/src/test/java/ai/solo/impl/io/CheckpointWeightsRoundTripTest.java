@@ -1,9 +1,11 @@
 package ai.solo.impl.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.solo.CheckpointException;
 import ai.solo.ModelOptions;
 import ai.solo.Precision;
 import ai.solo.SaveOptions;
@@ -97,19 +99,33 @@ class CheckpointWeightsRoundTripTest {
                     }
                 }
             }
-            assertThat(inexact).as("planted values that float16 must round or overflow").isGreaterThanOrEqualTo(6);
+            assertThat(inexact).as("planted values that float16 must round").isGreaterThanOrEqualTo(6);
+        }
+    }
+
+    @Test
+    void bf16ValuesBeyondFloat16AreRefusedInFloat16AndKeptInFloat32() {
+        writeBf16Checkpoint(dir, 18, 65536f, -0x1p100f);
+
+        assertThatThrownBy(() -> DjlSoloModel.load(dir, ModelOptions.defaults().withPrecision(Precision.FLOAT16)))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(TensorNames.downProj(0))
+                .hasMessageContaining("beyond float16's range")
+                .hasMessageContaining("load it in FLOAT32");
+        try (DjlSoloModel full = DjlSoloModel.load(dir, ModelOptions.defaults())) {
+            assertThat(full.weights().get(TensorNames.downProj(0)).getFloat(0, 14)).as("after the 14 rounding cases").isEqualTo(65536f);
         }
     }
 
     /**
      * Writes config.json and a sharded bf16 checkpoint of {@link #CONFIG} with random weights and,
-     * at the start of the first down_proj, values float16 has to round (ties to even included) or
-     * cannot hold (65536 and beyond overflow to infinity).
+     * at the start of the first down_proj, values float16 has to round (ties to even included),
+     * followed by {@code beyondFloat16}.
      *
      * @return every tensor's bf16 bit patterns by name
      */
-    static Map<String, int[]> writeBf16Checkpoint(Path dir, long seed) {
-        float[] edges = {1f, -2f, 65280f, -65280f, 65536f, -0x1p100f, 0x1p-14f, 0x1p-24f, 0x1.8p-24f, 0x1.4p-23f, 0x1p-25f, -0x1p-25f,
+    static Map<String, int[]> writeBf16Checkpoint(Path dir, long seed, float... beyondFloat16) {
+        float[] edges = {1f, -2f, 65280f, -65280f, 0x1p-14f, 0x1p-24f, 0x1.8p-24f, 0x1.4p-23f, 0x1p-25f, -0x1p-25f,
             0x1.02p-25f, 0x1p-18f + 0x1p-25f, 0x1p-33f, -0f};
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, int[]> out = new LinkedHashMap<>();
@@ -124,6 +140,9 @@ class CheckpointWeightsRoundTripTest {
             if (name.equals(TensorNames.downProj(0))) {
                 for (int i = 0; i < edges.length; i++) {
                     bits[i] = Float.floatToRawIntBits(edges[i]) >>> 16;
+                }
+                for (int i = 0; i < beyondFloat16.length; i++) {
+                    bits[edges.length + i] = Float.floatToRawIntBits(beyondFloat16[i]) >>> 16;
                 }
             }
             ByteBuffer bytes = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
