@@ -22,9 +22,16 @@ class ImageDecoderFuzzTest {
     private static final DefaultImagePatcher PATCHER = new DefaultImagePatcher(
             new ImagePatcher.Settings(8, 64, 1L << 20, 1L << 20));
 
-    /** Pixel values 0 and 255 after ImageNet normalisation: -0.485 / 0.229 and (1 - 0.406) / 0.225. */
-    private static final float LOWEST = -2.1180f;
-    private static final float HIGHEST = 2.6401f;
+    /** Each channel's values for pixels 0 and 255 after ImageNet normalisation, with a little slack. */
+    private static final float[] LOWEST = new float[3];
+    private static final float[] HIGHEST = new float[3];
+
+    static {
+        for (int c = 0; c < 3; c++) {
+            LOWEST[c] = (0 - PatchExtractor.MEAN[c]) / PatchExtractor.STD[c] - 1e-4f;
+            HIGHEST[c] = (1 - PatchExtractor.MEAN[c]) / PatchExtractor.STD[c] + 1e-4f;
+        }
+    }
 
     @FuzzTest(maxDuration = "20s")
     void decoderRefusesOrPatchesAnyBytes(byte[] bytes) {
@@ -41,9 +48,14 @@ class ImageDecoderFuzzTest {
         if (patches.values().length != patches.count() * patches.patchDim()) {
             throw new AssertionError(patches.values().length + " values for " + patches.count() + " patches");
         }
-        for (float v : patches.values()) {
-            if (!(v >= LOWEST && v <= HIGHEST)) {
-                throw new AssertionError("patch value " + v + " outside [" + LOWEST + ", " + HIGHEST + "]");
+        // each patch is channel-major: P*P red values, then green, then blue
+        int plane = patches.patchDim() / 3;
+        float[] values = patches.values();
+        for (int i = 0; i < values.length; i++) {
+            int c = i % patches.patchDim() / plane;
+            if (!(values[i] >= LOWEST[c] && values[i] <= HIGHEST[c])) {
+                throw new AssertionError("channel " + c + " value " + values[i] + " outside [" + LOWEST[c] + ", "
+                        + HIGHEST[c] + "]");
             }
         }
     }

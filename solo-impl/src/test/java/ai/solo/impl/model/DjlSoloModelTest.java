@@ -11,6 +11,7 @@ import ai.solo.InvalidInputException;
 import ai.solo.Logits;
 import ai.solo.ModelBatch;
 import ai.solo.ModelOptions;
+import ai.solo.Precision;
 import ai.solo.SaveOptions;
 import ai.solo.SoloConfig;
 import ai.solo.SoloModel;
@@ -24,9 +25,14 @@ import ai.solo.impl.io.TensorData;
 import ai.solo.impl.io.TensorEntry;
 import ai.solo.impl.io.TensorConversions;
 import ai.solo.impl.io.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -194,7 +200,7 @@ class DjlSoloModelTest {
         model.save(dir, SaveOptions.defaults().withWeightType(TensorType.F16));
 
         try (DjlSoloModel f32 = DjlSoloModel.load(dir, ModelOptions.defaults());
-                SoloModel f16 = DjlSoloModel.load(dir, ModelOptions.defaults().withPrecision(ai.solo.Precision.FLOAT16))) {
+                SoloModel f16 = DjlSoloModel.load(dir, ModelOptions.defaults().withPrecision(Precision.FLOAT16))) {
             float[] reference = model.logits(input).values();
             assertThat(maxAbsDiff(f32.logits(input).values(), reference)).isLessThan(5e-3);
             assertThat(maxAbsDiff(f16.logits(input).values(), reference)).isLessThan(5e-2);
@@ -317,47 +323,43 @@ class DjlSoloModelTest {
                 .isInstanceOf(EngineException.class).hasMessageContaining("gpu:7");
     }
 
-    /** Rewrites model.safetensors without {@code drop}, or with it reshaped to {@code newShape}. */
     @Test
     void largeFiniteWeightsWhoseFloat16SumOverflowsStillLoad() throws Exception {
         model.save(dir);
-        Path file = dir.resolve("model.safetensors");
-        long count;
-        try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(dir)) {
-            count = ckpt.info(TensorNames.FINAL_NORM).byteSize() / 4;
-        }
-        for (int i = 0; i < count; i++) {
-            poison(file, TensorNames.FINAL_NORM, i, 60_000f); // the float16 sum is past 65504
-        }
+        float[] large = new float[config.hiddenSize()];
+        Arrays.fill(large, 60_000f); // each fits float16; their float16 sum is far past 65504
+        poison(dir.resolve("model.safetensors"), TensorNames.FINAL_NORM, 0, large);
 
-        try (SoloModel f16 = DjlSoloModel.load(dir, ModelOptions.defaults().withPrecision(ai.solo.Precision.FLOAT16))) {
+        try (SoloModel f16 = DjlSoloModel.load(dir, ModelOptions.defaults().withPrecision(Precision.FLOAT16))) {
             assertThat(f16.config()).isEqualTo(config);
         }
     }
 
-    /** Overwrites element {@code index} of a tensor in a saved file, in the tensor's own dtype. */
-    private static void poison(Path file, String name, int index, float value) throws Exception {
+    /** Overwrites a tensor of a saved file from element {@code first} on, in the tensor's own dtype. */
+    private static void poison(Path file, String name, int first, float... values) throws Exception {
         TensorInfo info;
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(file.getParent())) {
             info = ckpt.info(name);
         }
-        java.nio.ByteBuffer element = java.nio.ByteBuffer.allocate(info.dtype() == DType.F32 ? 4 : 2)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        switch (info.dtype()) {
-            case F32 -> element.putFloat(value);
-            case F16 -> element.putShort(TensorConversions.f32ToF16(value));
-            case BF16 -> element.putShort(TensorConversions.f32ToBf16(value));
-            default -> throw new IllegalArgumentException(info.dtype().toString());
+        int size = info.dtype() == DType.F32 ? 4 : 2;
+        ByteBuffer elements = ByteBuffer.allocate(values.length * size).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : values) {
+            switch (info.dtype()) {
+                case F32 -> elements.putFloat(value);
+                case F16 -> elements.putShort(TensorConversions.f32ToF16(value));
+                case BF16 -> elements.putShort(TensorConversions.f32ToBf16(value));
+                default -> throw new IllegalArgumentException(info.dtype().toString());
+            }
         }
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
-                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer prefix = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             ch.read(prefix, 0);
             long dataStart = 8 + prefix.getLong(0);
-            ch.write(element.flip(), dataStart + info.begin() + (long) index * element.capacity());
+            ch.write(elements.flip(), dataStart + info.begin() + (long) first * size);
         }
     }
 
+    /** Rewrites model.safetensors without {@code drop}, or with it reshaped to {@code newShape}. */
     private static void rewriteWeights(Path dir, String name, long[] newShape) throws Exception {
         Path file = dir.resolve("model.safetensors");
         List<TensorEntry> entries = new ArrayList<>();
@@ -372,8 +374,8 @@ class DjlSoloModelTest {
                 for (long d : shape) {
                     count *= d;
                 }
-                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) (count * 4));
-                java.nio.ByteBuffer src = ckpt.data(n);
+                ByteBuffer bytes = ByteBuffer.allocate((int) (count * 4));
+                ByteBuffer src = ckpt.data(n);
                 src.limit(Math.min(src.limit(), bytes.capacity()));
                 bytes.put(src).rewind();
                 entries.add(new TensorEntry(n, info.dtype(), shape, TensorData.of(bytes)));

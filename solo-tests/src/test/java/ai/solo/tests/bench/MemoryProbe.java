@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.JMException;
 import javax.management.ObjectName;
 
 /**
@@ -118,7 +119,7 @@ final class MemoryProbe {
                 }
             }
             return total;
-        } catch (IOException | javax.management.JMException e) {
+        } catch (IOException | JMException e) {
             return -1;
         }
     }

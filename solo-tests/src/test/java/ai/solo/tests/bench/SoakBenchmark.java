@@ -39,12 +39,8 @@ public final class SoakBenchmark {
     private SoakBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        System.setProperty("ai.djl.offline", "true");
-        Path shared = Path.of(args.length > 0 ? args[0] : "../shared");
-        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-        int generations = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
-        SoloConfig config = BenchConfigs.config("tiny");
+    /** @return a stage of {@code steps} steps over 32 texts of 100-200 words, one 512-token row a step */
+    static Stage stage(int steps) {
         String[] words = {"the", "red", "square", "left", "of", "a", "blue", "circle", "under", "three"};
         SplittableRandom random = new SplittableRandom(1);
         List<TrainingSample> samples = new ArrayList<>();
@@ -56,14 +52,27 @@ public final class SoakBenchmark {
             samples.add(new TrainingSample(Conversation.builder().user(Prompt.of("Say something."))
                     .assistant(text.toString()).build(), TrainingSample.Kind.TEXT, "soak:" + i));
         }
+        return Stage.builder("soak").source(SampleSources.of("text", samples), 1.0).lossRule(LossRule.ALL_TEXT)
+                .steps(steps).packLength(512).batch(1, 1).learningRate(1e-3, 1e-4, 10).build();
+    }
+
+    /** @return the soak's generation prompt number {@code i} */
+    static Conversation question(int i) {
+        return Conversation.of(Prompt.of("Question " + i + ": what is left of the circle?"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("ai.djl.offline", "true");
+        Path shared = Path.of(args.length > 0 ? args[0] : "../shared");
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int generations = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+        SoloConfig config = BenchConfigs.config("tiny");
         MemoryProbe.Snapshot[] at = new MemoryProbe.Snapshot[4];
         try (SoloTokenizer tokenizer = SoloTokenizer.load(shared.resolve("data/mistral-tokenizer"));
                 SoloModel model = SoloModel.create(config, 1)) {
             model.attachTokenizer(tokenizer);
             NDManager manager = ((DjlSoloModel) model).weights().manager();
-            Stage stage = Stage.builder("soak").source(SampleSources.of("text", samples), 1.0)
-                    .lossRule(LossRule.ALL_TEXT).steps(steps).packLength(512).batch(1, 1)
-                    .learningRate(1e-3, 1e-4, 10).build();
+            Stage stage = stage(steps);
             Path out = Files.createTempDirectory("solo-soak");
             long start = System.nanoTime();
             try (Trainer trainer = Trainer.builder(model, Recipe.of(stage)).outputDir(out)
@@ -95,8 +104,7 @@ public final class SoakBenchmark {
             GenerationConfig greedy = GenerationConfig.builder().maxNewTokens(8).build();
             start = System.nanoTime();
             for (int i = 1; i <= generations; i++) {
-                generator.generate(Conversation.of(Prompt.of("Question " + i + ": what is left of the circle?")),
-                        greedy);
+                generator.generate(question(i), greedy);
                 if (i == 100) {
                     at[2] = MemoryProbe.take(manager);
                     System.out.printf("generation %5d: %s%n", i, at[2]);

@@ -93,7 +93,7 @@ final class HostileImages {
                 Expect.DECODED);
         add(c, "png-palette-transparent", encode(paletteWithTransparency(), "png"), Expect.DECODED);
         add(c, "png-argb", encode(picture(50, 40, BufferedImage.TYPE_INT_ARGB), "png"), Expect.DECODED);
-        add(c, "png-named-jpg", png, Expect.DECODED); // the content decides, not the name
+        add(c, "png-named.jpg", png, Expect.DECODED); // the content decides, not the name
         add(c, "gif-truncated", Arrays.copyOf(gif, gif.length / 2), Expect.REFUSED);
         add(c, "gif-claims-65535x65535", gifClaiming(gif, 65535, 65535), Expect.REFUSED);
         add(c, "bmp-truncated", Arrays.copyOf(bmp, 60), Expect.REFUSED);
