@@ -1,7 +1,9 @@
 package ai.solo.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.solo.CheckpointException;
 import ai.solo.ModelOptions;
 import ai.solo.Precision;
 import ai.solo.SaveOptions;
@@ -188,12 +190,6 @@ class CheckpointRoundTripTest {
         Path foreign = Files.createDirectories(dir.resolve("bf16"));
         HfCheckpointFiles.writeJson(foreign.resolve("config.json"), pythonConfig(shape));
         Map<String, RawTensor> stateDict = bf16StateDict(shape, 9);
-        // bf16 reaches far beyond float16's ±65504: such weights become infinite in a float16 model
-        String up = "model.layers.0.mlp.up_proj.weight";
-        int[] upBits = stateDict.get(up).halves();
-        upBits[0] = Float.floatToRawIntBits(65536f) >>> 16;
-        upBits[1] = Float.floatToRawIntBits(-0x1p100f) >>> 16;
-        stateDict.put(up, RawTensor.ofHalves("BF16", stateDict.get(up).shape(), upBits));
         HfCheckpointFiles.writeFile(foreign.resolve(HfCheckpointFiles.SINGLE), stateDict);
 
         Path halfAsF16 = dir.resolve("half-f16");
@@ -228,8 +224,36 @@ class CheckpointRoundTripTest {
                 }
             }
         }
-        // the planted edge values do change in float16: tiny magnitudes round, huge ones overflow
+        // the planted edge values do change in float16: tiny magnitudes round
         assertThat(rounded).isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void bf16WeightsBeyondFloat16AreRefusedInAFloat16ModelAndLoadInFloat32() throws IOException {
+        SoloConfig shape = SoloConfig.builder().vocabSize(64).hiddenSize(16).intermediateSize(32)
+                .numHiddenLayers(1).numAttentionHeads(2).numKeyValueHeads(1).visionPatchSize(4).build();
+        Path foreign = Files.createDirectories(dir.resolve("bf16-huge"));
+        HfCheckpointFiles.writeJson(foreign.resolve("config.json"), pythonConfig(shape));
+        Map<String, RawTensor> stateDict = bf16StateDict(shape, 9);
+        // bf16 reaches far beyond float16's 65504: in a float16 model these would be infinite
+        String up = "model.layers.0.mlp.up_proj.weight";
+        int[] upBits = stateDict.get(up).halves();
+        upBits[0] = Float.floatToRawIntBits(65536f) >>> 16;
+        upBits[1] = Float.floatToRawIntBits(-0x1p100f) >>> 16;
+        stateDict.put(up, RawTensor.ofHalves("BF16", stateDict.get(up).shape(), upBits));
+        HfCheckpointFiles.writeFile(foreign.resolve(HfCheckpointFiles.SINGLE), stateDict);
+
+        assertThatThrownBy(() -> SoloModel.load(foreign, ModelOptions.defaults().withPrecision(Precision.FLOAT16)))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining(up)
+                .hasMessageContaining("beyond float16's range").hasMessageContaining("load it in FLOAT32");
+        Path saved = dir.resolve("huge-f32");
+        try (SoloModel full = SoloModel.load(foreign)) {
+            full.save(saved);
+        }
+        RawTensor kept = HfCheckpointFiles.readFolder(saved).get(up);
+        float[] values = toFloats(kept);
+        assertThat(values[0]).as("float32 keeps what float16 cannot").isEqualTo(65536f);
+        assertThat(values[1]).isEqualTo(-0x1p100f);
     }
 
     // ---------------------------------------------------------------------------------------------
