@@ -185,12 +185,8 @@ class CheckpointRoundTripTest {
 
     @Test
     void bf16CheckpointLoadsExactIntoFloat32AndRoundedToNearestEvenIntoFloat16() throws IOException {
-        SoloConfig shape = SoloConfig.builder().vocabSize(64).hiddenSize(16).intermediateSize(32)
-                .numHiddenLayers(1).numAttentionHeads(2).numKeyValueHeads(1).visionPatchSize(4).build();
         Path foreign = Files.createDirectories(dir.resolve("bf16"));
-        HfCheckpointFiles.writeJson(foreign.resolve("config.json"), pythonConfig(shape));
-        Map<String, RawTensor> stateDict = bf16StateDict(shape, 9);
-        HfCheckpointFiles.writeFile(foreign.resolve(HfCheckpointFiles.SINGLE), stateDict);
+        Map<String, RawTensor> stateDict = writeBf16Folder(foreign);
 
         Path halfAsF16 = dir.resolve("half-f16");
         Path halfAsF32 = dir.resolve("half-f32");
@@ -230,11 +226,8 @@ class CheckpointRoundTripTest {
 
     @Test
     void bf16WeightsBeyondFloat16AreRefusedInAFloat16ModelAndLoadInFloat32() throws IOException {
-        SoloConfig shape = SoloConfig.builder().vocabSize(64).hiddenSize(16).intermediateSize(32)
-                .numHiddenLayers(1).numAttentionHeads(2).numKeyValueHeads(1).visionPatchSize(4).build();
         Path foreign = Files.createDirectories(dir.resolve("bf16-huge"));
-        HfCheckpointFiles.writeJson(foreign.resolve("config.json"), pythonConfig(shape));
-        Map<String, RawTensor> stateDict = bf16StateDict(shape, 9);
+        Map<String, RawTensor> stateDict = writeBf16Folder(foreign);
         // bf16 reaches far beyond float16's 65504: in a float16 model these would be infinite
         String up = "model.layers.0.mlp.up_proj.weight";
         int[] upBits = stateDict.get(up).halves();
@@ -356,6 +349,20 @@ class CheckpointRoundTripTest {
             case BF16 -> "bfloat16";
             default -> throw new AssertionError(type);
         };
+    }
+
+    /**
+     * Writes a one-layer bf16 checkpoint as Python saves it (config.json and model.safetensors).
+     *
+     * @return its state dict, by tensor name
+     */
+    private static Map<String, RawTensor> writeBf16Folder(Path folder) throws IOException {
+        SoloConfig shape = SoloConfig.builder().vocabSize(64).hiddenSize(16).intermediateSize(32)
+                .numHiddenLayers(1).numAttentionHeads(2).numKeyValueHeads(1).visionPatchSize(4).build();
+        HfCheckpointFiles.writeJson(folder.resolve("config.json"), pythonConfig(shape));
+        Map<String, RawTensor> stateDict = bf16StateDict(shape, 9);
+        HfCheckpointFiles.writeFile(folder.resolve(HfCheckpointFiles.SINGLE), stateDict);
+        return stateDict;
     }
 
     private static float[] toFloats(RawTensor t) {
