@@ -51,10 +51,9 @@ public final class CheckpointCrashChild {
      * @return the command line of a child JVM running this class
      */
     static List<String> command(Path out, int steps) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
-                System.getProperty("java.class.path"), CheckpointCrashChild.class.getName(), out.toString(),
-                Fixtures.mistralTokenizer().toString(), Integer.toString(steps));
+        return ChildJvm.command(List.of("-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+                CheckpointCrashChild.class, out.toString(), Fixtures.mistralTokenizer().toString(),
+                Integer.toString(steps));
     }
 
     /**

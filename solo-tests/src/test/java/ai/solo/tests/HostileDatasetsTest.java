@@ -7,7 +7,6 @@ import ai.solo.InvalidInputException;
 import ai.solo.SoloModel;
 import ai.solo.eval.Evaluator;
 import ai.solo.eval.LossResult;
-import ai.solo.text.SoloTokenizer;
 import ai.solo.train.DataFormat;
 import ai.solo.train.LossRule;
 import ai.solo.train.MalformedRecords;
@@ -27,10 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,22 +48,14 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileDatasetsTest {
     private static final int ROW = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static SoloTokenizer tokenizer;
+    @RegisterExtension
+    static final MistralTokenizer TOKENIZER = new MistralTokenizer();
 
     @TempDir
     Path dir;
     private Path root;
     private Path data;
 
-    @BeforeAll
-    static void loadTokenizer() {
-        tokenizer = SoloTokenizer.load(Fixtures.mistralTokenizer());
-    }
-
-    @AfterAll
-    static void closeTokenizer() {
-        tokenizer.close();
-    }
 
     /** Line number -> record; lines 1-3 are usable, 4-5 fail when encoded, 6-15 when read. */
     private static Map<Integer, String> records() throws IOException {
@@ -131,7 +121,7 @@ class HostileDatasetsTest {
 
     @Test
     void encodingLeavesOutUnusableImagesAndCutsTheOverLongAnswerToARow() {
-        try (SoloModel model = ColourTask.tinyModel(5, tokenizer); SampleSource source = read(MalformedRecords.SKIP)) {
+        try (SoloModel model = ColourTask.tinyModel(5, TOKENIZER.get()); SampleSource source = read(MalformedRecords.SKIP)) {
             LossResult result = Evaluator.builder(model).packLength(ROW).build().heldOutLoss(source, LossRule.ALL_TEXT);
 
             assertThat(result.skipped()).as("the corrupt and the oversized image").isEqualTo(2);
@@ -145,7 +135,7 @@ class HostileDatasetsTest {
     @Test
     void trainingUnderSkipRunsOnTheUsableRecords() {
         ColourTask.Losses losses = new ColourTask.Losses();
-        try (SoloModel model = ColourTask.tinyModel(5, tokenizer); SampleSource source = read(MalformedRecords.SKIP);
+        try (SoloModel model = ColourTask.tinyModel(5, TOKENIZER.get()); SampleSource source = read(MalformedRecords.SKIP);
                 Trainer trainer = Trainer.builder(model, Recipe.of(stage(source, 4))).outputDir(dir.resolve("out"))
                         .listener(losses).build()) {
             assertThat(trainer.run().steps()).isEqualTo(4);
@@ -158,8 +148,9 @@ class HostileDatasetsTest {
     @Test
     void trainingUnderFailStopsAtTheFirstBadLineAndLosesNoCheckpoint() throws IOException {
         Path out = dir.resolve("out");
-        Path good = Files.write(dir.resolve("good.jsonl"), List.of(records().get(1), records().get(2)));
-        try (SoloModel model = ColourTask.tinyModel(5, tokenizer);
+        Map<Integer, String> records = records();
+        Path good = Files.write(dir.resolve("good.jsonl"), List.of(records.get(1), records.get(2)));
+        try (SoloModel model = ColourTask.tinyModel(5, TOKENIZER.get());
                 SampleSource source = SampleSources.read(DataFormat.LLAVA, good, root, MalformedRecords.FAIL);
                 Trainer trainer = Trainer.builder(model, Recipe.of(stage(source, 1))).outputDir(out).build()) {
             trainer.run();
@@ -168,13 +159,13 @@ class HostileDatasetsTest {
         // 24 good lines give the second run a few steps, each checkpointed, before line 30
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            lines.add(records().get(1));
-            lines.add(records().get(2));
+            lines.add(records.get(1));
+            lines.add(records.get(2));
         }
-        lines.addAll(records().values());
+        lines.addAll(records.values());
         Path late = Files.write(dir.resolve("late.jsonl"), lines);
 
-        try (SoloModel model = ColourTask.tinyModel(6, tokenizer);
+        try (SoloModel model = ColourTask.tinyModel(6, TOKENIZER.get());
                 SampleSource source = SampleSources.read(DataFormat.LLAVA, late, root, MalformedRecords.FAIL);
                 Trainer trainer = Trainer.builder(model, Recipe.of(stage(source, 20))).outputDir(out)
                         .checkpointEvery(1).build()) {

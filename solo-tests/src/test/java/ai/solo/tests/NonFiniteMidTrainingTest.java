@@ -12,7 +12,6 @@ import ai.solo.impl.model.DjlSoloModel;
 import ai.solo.impl.model.TensorNames;
 import ai.solo.text.ImageClose;
 import ai.solo.text.SequenceBuilder;
-import ai.solo.text.SoloTokenizer;
 import ai.solo.train.Recipe;
 import ai.solo.train.Stage;
 import ai.solo.train.Trainer;
@@ -25,9 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,20 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  * happens, and the step is named wherever it is reported.
  */
 class NonFiniteMidTrainingTest {
-    private static SoloTokenizer tokenizer;
+    @RegisterExtension
+    static final MistralTokenizer TOKENIZER = new MistralTokenizer();
 
     @TempDir
     Path out;
 
-    @BeforeAll
-    static void loadTokenizer() {
-        tokenizer = SoloTokenizer.load(Fixtures.mistralTokenizer());
-    }
-
-    @AfterAll
-    static void closeTokenizer() {
-        tokenizer.close();
-    }
 
     /** Writes NaN into the final norm's first weight after step {@code at}, and puts it back after {@code until}. */
     private static final class Fault implements TrainingListener {
@@ -78,7 +68,7 @@ class NonFiniteMidTrainingTest {
     @Test
     void stopPolicyNamesTheStepKeepsTheLastCheckpointAndResumesFromIt() {
         Stage stage = ColourTask.captionStage(6).build();
-        try (SoloModel model = ColourTask.tinyModel(3, tokenizer)) {
+        try (SoloModel model = ColourTask.tinyModel(3, TOKENIZER.get())) {
             ColourTask.Losses losses = new ColourTask.Losses();
             try (Trainer trainer = Trainer.builder(model, Recipe.of(stage)).outputDir(out).checkpointEvery(2)
                     .listener(losses).listener(new Fault(model, 3, -1)).build()) {
@@ -91,12 +81,12 @@ class NonFiniteMidTrainingTest {
         assertThat(out.resolve("checkpoint-00-captions-0000002")).isDirectory();
         assertThat(out.resolve("checkpoint-00-captions-0000004")).doesNotExist();
         try (SoloModel saved = SoloModel.load(out.resolve("checkpoint-00-captions-0000002"))) {
-            saved.attachTokenizer(tokenizer);
+            saved.attachTokenizer(TOKENIZER.get());
             assertFinite(saved);
         }
 
         ColourTask.Losses resumed = new ColourTask.Losses();
-        try (SoloModel model = ColourTask.tinyModel(3, tokenizer);
+        try (SoloModel model = ColourTask.tinyModel(3, TOKENIZER.get());
                 Trainer trainer = Trainer.builder(model, Recipe.of(stage)).outputDir(out).checkpointEvery(2)
                         .resume(true).listener(resumed).build()) {
             TrainingSummary summary = trainer.run();
@@ -110,7 +100,7 @@ class NonFiniteMidTrainingTest {
     void skipStepPolicyReportsTheStepAndTrainsOnOnceTheFaultIsGone() throws IOException {
         Stage stage = ColourTask.captionStage(6).nonFiniteLoss(Stage.NonFiniteLoss.SKIP_STEP).build();
         ColourTask.Losses losses = new ColourTask.Losses();
-        try (SoloModel model = ColourTask.tinyModel(3, tokenizer);
+        try (SoloModel model = ColourTask.tinyModel(3, TOKENIZER.get());
                 Trainer trainer = Trainer.builder(model, Recipe.of(stage)).outputDir(out).listener(losses)
                         .listener(new Fault(model, 3, 4)).build()) {
             trainer.run();
@@ -133,7 +123,7 @@ class NonFiniteMidTrainingTest {
                     assertThat(e.get("loss").isNull()).isTrue();
                 });
         try (SoloModel trained = SoloModel.load(out.resolve("captions"))) {
-            trained.attachTokenizer(tokenizer);
+            trained.attachTokenizer(TOKENIZER.get());
             assertFinite(trained);
         }
     }
@@ -141,7 +131,7 @@ class NonFiniteMidTrainingTest {
     @Test
     void aFaultThatStaysIsNeverCheckpointedSoTheGoodCheckpointsSurvive() {
         Stage stage = ColourTask.captionStage(8).nonFiniteLoss(Stage.NonFiniteLoss.SKIP_STEP).build();
-        try (SoloModel model = ColourTask.tinyModel(3, tokenizer);
+        try (SoloModel model = ColourTask.tinyModel(3, TOKENIZER.get());
                 Trainer trainer = Trainer.builder(model, Recipe.of(stage)).outputDir(out).checkpointEvery(1)
                         .listener(new Fault(model, 3, -1)).build()) {
             assertThatThrownBy(trainer::run).isInstanceOf(SoloException.class)
@@ -151,7 +141,7 @@ class NonFiniteMidTrainingTest {
 
         assertThat(out.resolve("checkpoint-00-captions-0000003")).doesNotExist();
         try (SoloModel saved = SoloModel.load(out.resolve("checkpoint-00-captions-0000002"))) {
-            saved.attachTokenizer(tokenizer);
+            saved.attachTokenizer(TOKENIZER.get());
             assertFinite(saved);
         }
     }
@@ -164,7 +154,7 @@ class NonFiniteMidTrainingTest {
     }
 
     private static ModelBatch probe() {
-        return ModelBatch.of(SequenceBuilder.create(tokenizer, ImageClose.VISION).bos().text("a red square", false)
+        return ModelBatch.of(SequenceBuilder.create(TOKENIZER.get(), ImageClose.VISION).bos().text("a red square", false)
                 .build());
     }
 }

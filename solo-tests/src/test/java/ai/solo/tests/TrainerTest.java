@@ -7,7 +7,6 @@ import ai.solo.InvalidInputException;
 import ai.solo.SoloException;
 import ai.solo.SoloModel;
 import ai.solo.generate.Conversation;
-import ai.solo.text.SoloTokenizer;
 import ai.solo.train.LossRule;
 import ai.solo.train.Recipe;
 import ai.solo.train.SampleSource;
@@ -24,30 +23,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Training through the public API on a tiny model with the real Mistral tokenizer. */
 class TrainerTest {
-    private static SoloTokenizer tokenizer;
+    @RegisterExtension
+    static final MistralTokenizer TOKENIZER = new MistralTokenizer();
 
     @TempDir
     Path out;
 
-    @BeforeAll
-    static void loadTokenizer() {
-        tokenizer = SoloTokenizer.load(Fixtures.mistralTokenizer());
-    }
-
-    @AfterAll
-    static void closeTokenizer() {
-        tokenizer.close();
-    }
 
     private static SoloModel tinyModel(long seed) {
-        return ColourTask.tinyModel(seed, tokenizer);
+        return ColourTask.tinyModel(seed, TOKENIZER.get());
     }
 
     private static BufferedImage solid(Color c, int w, int h) {
@@ -146,7 +136,7 @@ class TrainerTest {
             model.save(after);
             // only the patch embedding trained: every other tensor is byte-identical
             try (SoloModel a = SoloModel.load(before); SoloModel b = SoloModel.load(after)) {
-                var batch = ai.solo.ModelBatch.of(ai.solo.text.SequenceBuilder.create(tokenizer, ai.solo.text.ImageClose.VISION)
+                var batch = ai.solo.ModelBatch.of(ai.solo.text.SequenceBuilder.create(TOKENIZER.get(), ai.solo.text.ImageClose.VISION)
                         .bos().text("hello", false).build());
                 assertThat(a.logits(batch).values()).containsExactly(b.logits(batch).values());
             }
@@ -243,7 +233,7 @@ class TrainerTest {
         ai.solo.image.ImagePatcher patcher = ai.solo.image.ImagePatcher.create();
         for (TrainingSample sample : colours(16)) {
             int length = ai.solo.generate.ChatTemplates.plain().render(sample.conversation(),
-                    new ai.solo.generate.ChatTemplate.Context(tokenizer, patcher, ai.solo.text.ImageClose.VISION)).length();
+                    new ai.solo.generate.ChatTemplate.Context(TOKENIZER.get(), patcher, ai.solo.text.ImageClose.VISION)).length();
             if (used + length > 64) {
                 rows++;
                 used = 0;

@@ -4,6 +4,7 @@ import ai.solo.ModelOptions;
 import ai.solo.SoloConfig;
 import ai.solo.examples.bench.BenchTexts;
 import ai.solo.SoloModel;
+import ai.solo.tests.ChildJvm;
 import ai.solo.text.SoloTokenizer;
 import ai.solo.train.LossRule;
 import ai.solo.train.Recipe;
@@ -203,10 +204,8 @@ public final class AttentionMemoryBenchmark {
      */
     private static Result launch(String mode, int tokens, int steps, Path shared, List<String> failed)
             throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-                AttentionMemoryBenchmark.class.getName(), "--child", mode, Integer.toString(tokens),
-                Integer.toString(steps), shared.toString())
+        Process p = new ProcessBuilder(ChildJvm.command(List.of("-Xmx2g"), AttentionMemoryBenchmark.class, "--child",
+                mode, Integer.toString(tokens), Integer.toString(steps), shared.toString()))
                 .redirectErrorStream(true).start();
         Result result = null;
         String error = "no result line";

@@ -2,7 +2,7 @@ package ai.solo.tests.hostile;
 
 import ai.solo.InvalidInputException;
 import ai.solo.image.ImagePatcher;
-import java.nio.file.Path;
+import ai.solo.tests.ChildJvm;
 import java.util.List;
 
 /**
@@ -16,9 +16,7 @@ public final class HostileImagesChild {
 
     /** @return the command that runs the corpus in a JVM with {@code heap} of maximum heap */
     static List<String> command(String heap) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                HostileImagesChild.class.getName());
+        return ChildJvm.command(List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"), HostileImagesChild.class);
     }
 
     public static void main(String[] args) {
